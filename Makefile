@@ -1,0 +1,53 @@
+# iccity: two commands on a fresh machine.
+#   make run   set up everything and serve the platform on http://127.0.0.1:8000 (SQLite, Xiqing plan loaded)
+#   make test  set up everything and run the whole test suite
+# Both are safe to run again: each step only does what is missing.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+ECHARTS := iccity/static/vendor/echarts/echarts.min.js
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-fast check-python migrate bootstrap clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "iccity 需要 Python 3.11 或更新版本；当前：$$($(PYTHON) --version 2>&1)。可用 PYTHON=/path/to/python3.11 make …"; exit 1; }
+
+# Reinstall when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(ECHARTS): node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+setup: $(VENV)/.installed $(ECHARTS)
+
+migrate: setup
+	$(BIN)/iccity migrate --noinput
+
+bootstrap: migrate
+	$(BIN)/iccity bootstrap
+
+run: bootstrap
+	$(BIN)/iccity collectstatic --noinput --verbosity 0
+	@echo "iccity 已启动：http://$(HOST):$(PORT)/  （管理后台 /admin/，API 文档 /api/docs）"
+	$(BIN)/iccity runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest 没有收集到任何测试：视为失败"; exit 1; fi; exit $$status
+
+clean:
+	rm -rf $(VENV) node_modules var iccity/static/vendor

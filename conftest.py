@@ -1,0 +1,57 @@
+"""Fixtures shared by every app's tests.
+
+Browser tests use Playwright with Debian's Chromium (never a downloaded browser). Without Chromium they are skipped
+with a loud message, unless ICCITY_REQUIRE_BROWSER=1 (set by CI), which turns the skip into a failure.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+INSTALL_HINT = "浏览器测试需要 Debian 的 Chromium：sudo apt-get install -y chromium fonts-noto-cjk"
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("ICCITY_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        message = f"找不到 Chromium，跳过浏览器测试。{INSTALL_HINT}"
+        if os.environ.get("ICCITY_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + "（ICCITY_REQUIRE_BROWSER=1：CI 中不允许跳过）")
+        warnings.warn(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+def pytest_report_header(config):
+    path = chromium_path()
+    return f"chromium: {path}" if path else f"chromium: 未安装 —— 浏览器测试将被跳过！{INSTALL_HINT}"
+
+
+@pytest.fixture
+def xiqing_plan(db):
+    """The Xiqing registry loaded and the seed plan imported, as ``make run`` does. Returns the PlanVersion."""
+    from iccity.orgs.actions import do_load_registry
+    from iccity.plans.actions import XIQING_PLAN_FILE, XIQING_PLAN_SLUG, do_import_plan
+
+    do_load_registry()
+    return do_import_plan(XIQING_PLAN_FILE.read_bytes(), XIQING_PLAN_FILE.name, plan_slug=XIQING_PLAN_SLUG).version
+
+
+@pytest.fixture
+def office_admin(db, django_user_model):
+    return django_user_model.objects.create_user("office", password="office-pass-123", is_staff=True, is_superuser=True)

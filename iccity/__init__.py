@@ -1,0 +1,1 @@
+"""iccity: the platform that runs an action plan as data."""

@@ -1,0 +1,9 @@
+"""The HTTP API (django-ninja). Each app contributes a router in its ``api.py``; docs are served offline at /api/docs."""
+from ninja import NinjaAPI
+
+from iccity.orgs.api import router as orgs_router
+from iccity.plans.api import router as plans_router
+
+api = NinjaAPI(title="iccity API", version="1", description="国际消费中心城市建设推进平台接口", urls_namespace="api")
+api.add_router("/plans", plans_router)
+api.add_router("/units", orgs_router)

@@ -1,0 +1,87 @@
+"""Shared action helpers. Every app's ``actions.py`` calls ``record_audit`` inside its own transaction."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+
+def actor_label(actor) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "系统"
+    full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
+    return f"{full}（{actor.get_username()}）" if full else actor.get_username()
+
+
+def record_audit(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: Any = None,
+    after: Any = None,
+    note: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=actor_label(actor),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        before=before,
+        after=after,
+        note=note,
+    )
+
+
+def history_for(obj: models.Model):
+    """Audit events about one object, newest first (the history panel)."""
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")
+
+
+def _field_values(obj: models.Model, names) -> dict:
+    out = {}
+    for name in names:
+        try:
+            field = obj._meta.get_field(name)
+        except Exception:  # a form-only field
+            continue
+        if field.many_to_many:
+            out[name] = sorted(str(v) for v in getattr(obj, name).all()) if obj.pk else []
+        else:
+            value = getattr(obj, field.attname, None)
+            out[name] = value if isinstance(value, (int, float, bool, type(None))) else str(value)
+    return out
+
+
+def do_save_reference_data(obj: models.Model, *, actor, changed_fields=(), created: bool, save=None) -> models.Model:
+    """Save an edit of reference data (units, aliases, task forces…) made in the admin, with its audit record.
+
+    ``save`` performs the actual save (the admin passes its own so many-to-many fields are saved too).
+    """
+    from django.db import transaction
+
+    with transaction.atomic():
+        before = None
+        if not created and obj.pk:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            before = _field_values(stored, changed_fields) if stored else None
+        (save or obj.save)()
+        label = obj._meta.label_lower
+        record_audit(actor, f"{label}.{'created' if created else 'updated'}", obj,
+                     before=before, after=_field_values(obj, changed_fields), note="管理后台")
+    return obj
+
+
+def do_delete_reference_data(obj: models.Model, *, actor) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        record_audit(actor, f"{obj._meta.label_lower}.deleted", obj, note="管理后台")
+        obj.delete()

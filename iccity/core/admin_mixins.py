@@ -1,0 +1,17 @@
+"""Admin classes route saves and deletes through core actions, so admin edits are audited like any other change."""
+from django.contrib import admin
+
+from .actions import do_delete_reference_data, do_save_reference_data
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        do_save_reference_data(obj, actor=request.user, changed_fields=form.changed_data, created=not change,
+                               save=lambda: super(AuditedAdmin, self).save_model(request, obj, form, change))
+
+    def delete_model(self, request, obj):
+        do_delete_reference_data(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            do_delete_reference_data(obj, actor=request.user)

@@ -1,0 +1,170 @@
+"""``iccity plan parse|import|versions|diff``."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from iccity.plans.parsing import PlanParseError, parse_file
+from iccity.plans.parsing.result import ParsedPlan
+
+EXIT_BAD_INPUT = 2
+
+
+def render_text(plan: ParsedPlan) -> str:
+    lines = [f"标题：{plan.title or '（未识别）'}", f"发文机关：{plan.issuer or '（未识别）'}", f"日期：{plan.date or '（未识别）'}"]
+    lines.append(f"格式：{plan.source_format}{'（' + plan.encoding + '）' if plan.encoding else ''}")
+    lines.append("")
+    lines.append(f"工作目标 {len(plan.goals)} 条")
+    for goal in plan.goals:
+        lines.append(f"  [{goal.year or '—'}] {goal.text}")
+    lines.append(f"任务板块 {len(plan.groups)} 个，重点任务 {len(plan.tasks)} 项，保障措施 {len(plan.measures)} 项")
+    groups = {g.number: g for g in plan.groups}
+    current = None
+    for task in plan.tasks:
+        if task.group != current and task.group in groups:
+            current = task.group
+            lines.append(f"（{current}）{groups[current].title}")
+        units = "、".join(f"{u.name}{'★' if u.role == 'lead' else ''}" for u in task.units)
+        lines.append(f"  {task.number}. {task.title} —— {units}")
+    if plan.measures:
+        lines.append("保障措施")
+        for m in plan.measures:
+            units = "、".join(f"{u.name}{'★' if u.role == 'lead' else ''}" for u in m.units)
+            lines.append(f"  （{m.number}）{m.title} —— {units}")
+    lines.append(f"责任分工 {plan.assignment_count} 条（重点任务）+ {sum(len(m.units) for m in plan.measures)} 条（保障措施），"
+                 f"涉及单位 {len(plan.distinct_unit_names())} 个（★为牵头）")
+    if plan.targets:
+        lines.append(f"量化目标 {len(plan.targets)} 个")
+        for t in plan.targets:
+            lines.append(f"  {t.year or ''} {t.subject} {t.comparator} {t.value if t.value is not None else ''}{t.unit}  «{t.text}»")
+    if plan.warnings:
+        lines.append(f"提示 {len(plan.warnings)} 条")
+        for w in plan.warnings:
+            lines.append(f"  第{w.line}行：{w.message}")
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "行动方案：解析、导入、查看版本与差异"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        p = sub.add_parser("parse", help="解析方案文件（txt/docx/pdf），不写数据库")
+        p.add_argument("file")
+        p.add_argument("--format", choices=["json", "text"], default="json")
+        p = sub.add_parser("import", help="导入方案文件为新版本；首次导入为基线版本")
+        p.add_argument("file")
+        p.add_argument("--plan", dest="plan_slug", help="导入到指定方案（标识），默认按标题匹配")
+        p.add_argument("--note", default="", help="版本说明")
+        p = sub.add_parser("versions", help="列出方案的版本")
+        p.add_argument("plan_slug", nargs="?")
+        p = sub.add_parser("diff", help="比较两个版本")
+        p.add_argument("plan_slug")
+        p.add_argument("old", type=int)
+        p.add_argument("new", type=int)
+
+    def handle(self, *args, **opts):
+        getattr(self, "do_" + opts["action"])(**opts)
+
+    def fail(self, message: str) -> None:
+        self.stderr.write(f"错误：{message}")
+        sys.exit(EXIT_BAD_INPUT)
+
+    def do_parse(self, file: str, format: str, **_):
+        try:
+            plan = parse_file(file)
+        except PlanParseError as exc:
+            self.fail(str(exc))
+        if format == "json":
+            self.stdout.write(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(render_text(plan))
+
+    def do_import(self, file: str, plan_slug: str | None, note: str, **_):
+        from iccity.plans.actions import do_import_plan
+
+        path = Path(file)
+        try:
+            data = _read_limited(path)
+            outcome = do_import_plan(data, path.name, plan_slug=plan_slug, note=note)
+        except PlanParseError as exc:
+            self.fail(f"{exc}。数据库未做任何修改。")
+        v = outcome.version
+        if not outcome.created:
+            self.stdout.write(f"与现有第{v.number}版内容相同（SHA-256 一致），未创建新版本。")
+            return
+        self.stdout.write(f"已导入《{v.title}》第{v.number}版{'（基线）' if v.is_baseline else ''}：方案标识 {outcome.plan.slug}")
+        self.stdout.write(f"  重点任务 {v.tasks.filter(kind='task').count()} 项，保障措施 {v.tasks.filter(kind='guarantee').count()} 项")
+        if outcome.created_units:
+            self.stdout.write(f"  新建未核实单位 {len(outcome.created_units)} 个：{'、'.join(outcome.created_units)}")
+        for w in outcome.warnings:
+            self.stdout.write(f"  提示 第{w['line']}行：{w['message']}")
+        if outcome.diff is not None:
+            self.stdout.write(render_diff(outcome.diff))
+
+    def do_versions(self, plan_slug: str | None, **_):
+        from iccity.plans.models import Plan
+
+        plans = Plan.objects.filter(slug=plan_slug) if plan_slug else Plan.objects.all()
+        if plan_slug and not plans:
+            self.fail(f"没有标识为 {plan_slug} 的方案")
+        for plan in plans:
+            self.stdout.write(f"{plan.slug}  {plan.name}")
+            for v in plan.versions.order_by("number"):
+                self.stdout.write(f"  第{v.number}版  {v.imported_at:%Y-%m-%d %H:%M}  {v.source_filename}  {v.source_sha256[:12]}")
+
+    def do_diff(self, plan_slug: str, old: int, new: int, **_):
+        from iccity.plans.diff import diff_versions
+        from iccity.plans.models import PlanVersion
+
+        try:
+            a = PlanVersion.objects.get(plan__slug=plan_slug, number=old)
+            b = PlanVersion.objects.get(plan__slug=plan_slug, number=new)
+        except PlanVersion.DoesNotExist:
+            self.fail(f"方案 {plan_slug} 没有第{old}版或第{new}版")
+        self.stdout.write(render_diff(diff_versions(a, b)))
+
+
+def _read_limited(path: Path) -> bytes:
+    from django.conf import settings
+
+    from iccity.plans.parsing import PlanReadError
+
+    if not path.is_file():
+        raise PlanReadError("找不到文件", found=str(path))
+    size = path.stat().st_size
+    limit = settings.ICCITY_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise PlanReadError(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {limit // 1024 // 1024} MB")
+    return path.read_bytes()
+
+
+def render_diff(diff) -> str:
+    lines = [f"第{diff.old_number}版 → 第{diff.new_number}版：{diff.summary()}"]
+    for label, (a, b) in diff.meta_changed.items():
+        lines.append(f"  {label}：{a} → {b}")
+    lines += [f"  目标 {g}" for g in diff.goals_changed]
+    lines += [f"  板块 {g}" for g in diff.groups_changed]
+    lines += [f"  + 新增 {t['key']} {t['title']}（{'、'.join(t['units'])}）" for t in diff.tasks_added]
+    lines += [f"  - 删除 {t['key']} {t['title']}" for t in diff.tasks_removed]
+    for c in diff.tasks_changed:
+        bits = []
+        if c.title_changed:
+            bits.append(f"标题“{c.old_title}”→“{c.title}”")
+        if c.renumbered:
+            bits.append(f"编号 {c.old_key}→{c.new_key}")
+        if c.text_changed:
+            bits.append("正文有修改")
+        if c.units_added:
+            bits.append("增加单位 " + "、".join(c.units_added))
+        if c.units_removed:
+            bits.append("减少单位 " + "、".join(c.units_removed))
+        if c.roles_changed:
+            bits.append("角色 " + "，".join(c.roles_changed))
+        if c.order_changed:
+            bits.append("单位顺序调整")
+        lines.append(f"  ~ {c.new_key} {c.title}：{'；'.join(bits)}")
+    return "\n".join(lines)

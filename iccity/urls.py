@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = "iccity 国际消费中心城市建设推进平台"
+admin.site.site_title = "iccity 管理后台"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("orgs/", include("iccity.orgs.urls")),
+    path("", include("iccity.plans.urls")),
+]
