@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,9 +88,21 @@ def _find_or_create_plan(parsed: ParsedPlan, slug: str | None, actor) -> Plan:
         while Plan.objects.filter(slug=slug).exists():
             slug += "-1"
     if plan is None:
-        plan = Plan.objects.create(slug=slug, name=parsed.title or "未命名方案")
+        starts_on, ends_on = plan_period(parsed.title or "")
+        plan = Plan.objects.create(slug=slug, name=parsed.title or "未命名方案", starts_on=starts_on, ends_on=ends_on)
         record_audit(actor, "plans.plan.created", plan, after={"slug": plan.slug, "name": plan.name})
     return plan
+
+
+_PERIOD = re.compile(r"[（(](\d{4})\s*[—–\-－~～至]+\s*(\d{4})年?[)）]")
+
+
+def plan_period(title: str) -> tuple[dt.date | None, dt.date | None]:
+    """The implementation period from a title such as 《…行动方案（2023—2027年）》."""
+    match = _PERIOD.search(title)
+    if not match:
+        return None, None
+    return dt.date(int(match.group(1)), 1, 1), dt.date(int(match.group(2)), 12, 31)
 
 
 def _store_content(version: PlanVersion, parsed: ParsedPlan, actor) -> list[str]:

@@ -22,6 +22,8 @@ class Plan(models.Model):
     slug = models.SlugField(_("标识"), max_length=60, unique=True)
     name = models.CharField(_("名称"), max_length=300)
     report_cycle = models.CharField(_("报告周期"), max_length=20, choices=ReportCycle.choices, default=ReportCycle.MONTHLY)
+    starts_on = models.DateField(_("实施起始"), null=True, blank=True, help_text=_("取自标题中的年份区间，可修改"))
+    ends_on = models.DateField(_("实施截止"), null=True, blank=True, help_text=_("事项时限默认继承此日期"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ def parse_bytes(data: bytes, filename: str) -> ParsedPlan:
     document = read_bytes(data, filename)
     plan = parse_lines(document.lines, source_format=document.source_format)
     plan.encoding = document.encoding
+    plan.notes = list(document.notes)
     return plan
 
 
@@ -28,6 +29,7 @@ def parse_file(path: str | os.PathLike) -> ParsedPlan:
     document = read_document(path)
     plan = parse_lines(document.lines, source_format=document.source_format)
     plan.encoding = document.encoding
+    plan.notes = list(document.notes)
     return plan
 
 

@@ -82,6 +82,7 @@ class ParsedPlan:
     warnings: list[ParseWarning] = field(default_factory=list)
     source_format: str = ""          # txt | docx | pdf
     encoding: str = ""               # for txt
+    notes: list[str] = field(default_factory=list)   # what the reader noticed (encoding, restored numbering…)
 
     def to_dict(self) -> dict[str, Any]:
         def convert(value):

@@ -16,6 +16,7 @@ EXIT_BAD_INPUT = 2
 def render_text(plan: ParsedPlan) -> str:
     lines = [f"标题：{plan.title or '（未识别）'}", f"发文机关：{plan.issuer or '（未识别）'}", f"日期：{plan.date or '（未识别）'}"]
     lines.append(f"格式：{plan.source_format}{'（' + plan.encoding + '）' if plan.encoding else ''}")
+    lines += [f"说明：{note}" for note in plan.notes]
     lines.append("")
     lines.append(f"工作目标 {len(plan.goals)} 条")
     for goal in plan.goals:

@@ -1,0 +1,423 @@
+"""Structure of a plan document (公文): title, issuer, date, goals, task groups, tasks, guarantee measures.
+
+Lines are cleaned (page markers, stray spaces), then an outline is built from numbered lines. A line opens a block
+only when it begins with the NEXT expected number of a numbering style already open (一、→二、), with 1 for a new,
+deeper style, or with last+1 of a style used before (tasks numbered continuously across groups). Sections are
+recognised by their heading words (工作目标/重点任务/保障措施…); other numbered sections whose items carry unit labels
+are read as task groups, so "一、总体要求 二、[theme] … 七、保障措施" layouts work too.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .errors import PlanParseError
+from .result import ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParseWarning
+from .targets import extract_targets, fold_years
+from .text import chinese_to_int, clean_line, fold, join_lines, split_sentences, split_text_lines
+from .units import extract_units, find_unit_labels, remove_labels
+
+_CN = "[一二三四五六七八九十]{1,3}"
+# Numbering styles, tried in order on the folded line. Group 1 is the number.
+_STYLES = [
+    ("chapter", re.compile(rf"^第({_CN})(?:部分|章)\s*")),
+    ("article", re.compile(r"^第([一二三四五六七八九十百零〇]{1,5})条\s*")),
+    ("cn", re.compile(rf"^({_CN})\s*[、.]\s*")),
+    ("cn_paren", re.compile(rf"^（\s*({_CN})\s*）\s*")),
+    ("ar_paren", re.compile(r"^（\s*(\d{1,3})\s*）\s*")),
+    ("ar", re.compile(r"^(\d{1,3})\s*[.、](?!\d)\s*")),
+    ("circled", re.compile(r"^([\u2460-\u2473])\s*")),
+]
+_TERMINAL = "。；！？）〕】”：…"
+_MEASURES_RE = re.compile(r"保障|组织实施|实施保障|工作要求|组织领导")
+_GOALS_RE = re.compile(r"目标")
+_TASKS_RE = re.compile(r"任务|重点工作|举措|主要措施|具体措施|行动|工程")
+_DOC_TYPES = "方案|计划|意见|措施|规划|办法|细则|要点|清单|纲要|若干措施|实施方案"
+_DOC_NUMBER_RE = re.compile(r"[〔（【]\s*\d{4}\s*[〕）】]\s*\d+\s*号")
+_ISSUER_RE = re.compile(r"(人民政府办公室|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|指挥部)$")
+# Next to a date (signature block) a department name is enough: 区文化和旅游局 / 2024年1月8日.
+_LOOSE_ISSUER_RE = re.compile(r"(政府|局|委|办|中心|部)$")
+_DATE_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_CN_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_GOAL_YEAR_RE = re.compile(r"^(?:力争|争取|计划|预计|预期|目标是|我区|全区)?(?:到|至|在)?(\d{4})年(?:底|末|前)?[，,]?")
+_TAIL_RE = re.compile(r"^(?:[（(]?此件.{0,6}公开[）)]?|抄送[：:].*|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发|[（(]?联系人.*)$")
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+
+
+@dataclass
+class _Block:
+    style: str
+    number: int
+    prefix: str = ""
+    lines: list[_Line] = field(default_factory=list)
+    children: list["_Block"] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].number if self.lines else 0
+
+    def walk(self):
+        for child in self.children:
+            yield child
+            yield from child.walk()
+
+    def joined(self, *, deep: bool = True) -> tuple[str, list[tuple[int, int]]]:
+        """Own lines (and descendants with their numbering) joined; plus (offset, line number) marks."""
+        parts: list[tuple[str, int]] = [(ln.text, ln.number) for ln in self.lines]
+        if deep:
+            for block in self.walk():
+                first = True
+                for ln in block.lines:
+                    parts.append(((block.prefix if first else "") + ln.text, ln.number))
+                    first = False
+        text, marks = "", []
+        for part, number in parts:
+            if not part:
+                continue
+            joined = join_lines([text, part]) if text else part
+            marks.append((len(joined) - len(part), number))
+            text = joined
+        return text, marks
+
+
+def _line_at(marks: list[tuple[int, int]]):
+    offsets = [m[0] for m in marks]
+
+    def line_at(offset: int) -> int:
+        index = bisect.bisect_right(offsets, offset) - 1
+        return marks[max(index, 0)][1] if marks else 0
+    return line_at
+
+
+def _numbering(folded: str) -> tuple[str, int, int] | None:
+    for style, regex in _STYLES:
+        match = regex.match(folded)
+        if match:
+            raw = match.group(1)
+            number = ord(raw) - 0x245F if style == "circled" else chinese_to_int(raw)
+            if number:
+                return style, number, match.end()
+    return None
+
+
+def _build_outline(lines: list[_Line], warnings: list[ParseWarning]) -> _Block:
+    root = _Block("root", 0)
+    stack: list[_Block] = [root]
+    last: dict[str, int] = {}
+    previous = ""
+    for ln in lines:
+        folded = fold(ln.text)
+        found = _numbering(folded)
+        accepted, parent = False, None
+        if found:
+            style, number, end = found
+            index = next((i for i, b in enumerate(stack) if b.style == style), None)
+            expected = stack[index].number + 1 if index is not None else last.get(style, 0) + 1
+            ends_sentence = not previous or previous[-1] in _TERMINAL or _numbering(fold(previous)) is not None
+            if number == expected or (index is None and number == 1):
+                accepted = True
+            elif ends_sentence and expected > 1 and number in (expected + 1, expected - 1) and (
+                    index is not None or style in last):
+                # a skipped or repeated number right after a finished sentence: a typo, not running text
+                accepted = True
+                warnings.append(ParseWarning(ln.number, f"编号不连续：此处为“{ln.text[:end]}”，预期为第{expected}项"))
+            elif ends_sentence and (index is not None or style in last) and style not in ("circled",):
+                warnings.append(ParseWarning(
+                    ln.number, f"行首“{ln.text[:end]}”与预期编号（第{expected}项）不符，未作为新条目"))
+            if accepted:
+                parent = stack[index - 1] if index is not None else stack[-1]
+                del stack[stack.index(parent) + 1:]
+        if accepted:
+            block = _Block(style, number, prefix=ln.text[:end])
+            rest = ln.text[end:].strip()
+            block.lines.append(_Line(ln.number, rest))
+            parent.children.append(block)
+            stack.append(block)
+            last[style] = number
+        else:
+            stack[-1].lines.append(ln)
+        previous = ln.text
+    return root
+
+
+def _cut_tail(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
+    """Split off the signature block at the end (issuer, date, 此件公开, 抄送/印发) so it stays out of the last item."""
+    end = len(lines)
+    while end and _TAIL_RE.match(fold(lines[end - 1].text)):
+        end -= 1
+    if end and _date_of(lines[end - 1].text, whole_line=True):
+        end -= 1
+        while end and _issuer_of(lines[end - 1].text, loose=True) and len(lines) - end < 4:
+            end -= 1
+        while end and _TAIL_RE.match(fold(lines[end - 1].text)):
+            end -= 1
+    return lines[:end], lines[end:]
+
+
+def _date_of(text: str, *, whole_line: bool = False) -> str | None:
+    folded = fold(text)
+    match = _DATE_RE.search(folded)
+    values = None
+    if match:
+        values = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    else:
+        match = _CN_DATE_RE.search(folded)
+        if match:
+            values = (chinese_to_int(match.group(1)), chinese_to_int(match.group(2)), chinese_to_int(match.group(3)))
+    if not match or (whole_line and len(folded.replace(match.group(0), "").strip("（）() ")) > 0
+                     and not _issuer_of(folded.replace(match.group(0), "").strip())):
+        return None
+    try:
+        return dt.date(*values).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _issuer_of(text: str, *, loose: bool = False) -> str | None:
+    text = fold(text).strip()
+    if "关于" in text:   # "XX人民政府办公室关于印发…的通知": the issuer precedes 关于
+        text = text.split("关于")[0]
+    if not 3 <= len(text) <= 25 or re.search(r"[，。、：；《》]", text) or re.match(r"为|根据|按照|经|现将|各", text):
+        return None
+    return text if _ISSUER_RE.search(text) or (loose and _LOOSE_ISSUER_RE.search(text)) else None
+
+
+def _find_title(preamble: list[_Line]) -> str | None:
+    texts = [ln.text for ln in preamble]
+    usable = [t for t in texts if not _DOC_NUMBER_RE.search(fold(t)) and not _date_of(t, whole_line=True)]
+    # 1. A standalone plan title line (possibly wrapped, possibly followed by （2023—2027年））.
+    for i, text in enumerate(usable):
+        folded = fold(text)
+        if re.search(r"[，。：、；《》]", folded) or "印发" in folded or folded.endswith("通知") or _issuer_of(text):
+            continue
+        if re.search(rf"({_DOC_TYPES})(（[^（）]*）)?$", folded):
+            start = i
+            while start > 0 and i - start < 2 and not re.search(r"[，。：、；《》]", fold(usable[start - 1])) \
+                    and not _issuer_of(usable[start - 1]) and len(usable[start - 1]) <= 30:
+                start -= 1
+            title = join_lines(usable[start:i + 1])
+            if i + 1 < len(usable) and re.fullmatch(r"（[^（）]*\d{4}[^（）]*）", fold(usable[i + 1])):
+                title += usable[i + 1]
+            return title.strip("《》")
+    joined = join_lines(usable)
+    folded = fold(joined)
+    # 2. "现将《…》印发给你们" / "关于印发《…》的通知".
+    for match in re.finditer(r"《([^《》]{2,120})》", folded):
+        context = folded[max(0, match.start() - 6):match.end() + 6]
+        if "印发" in context:
+            return joined[match.start(1):match.end(1)]
+    # 3. "关于印发X的通知" without 《》.
+    match = re.search(r"关于印发([^《》，。]{4,100}?)的通知", folded)
+    if match:
+        return joined[match.start(1):match.end(1)]
+    return None
+
+
+def _title_of(text: str, first_line: str) -> tuple[str, int]:
+    """Title of an item and where its body starts: up to the first 。 (or a short ：), else the first line."""
+    folded = fold(text)
+    period = folded.find("。")
+    colon = folded.find("：")
+    if 0 <= colon < (period if period >= 0 else len(folded)) and colon <= 30 and "（" not in folded[:colon]:
+        return text[:colon].strip(), colon + 1
+    first_len = min(len(first_line), len(text))
+    if period >= 0 and (period < first_len or period <= first_len + 15):
+        return text[:period].strip(), period + 1
+    if first_len and first_len < len(text):
+        return text[:first_len].strip("。：； "), first_len
+    return (text[:period] if period >= 0 else text).strip("。：； "), (period + 1 if period >= 0 else len(text))
+
+
+def _classify(title: str) -> str:
+    folded = fold(title)
+    if _MEASURES_RE.search(folded):
+        return "measures"
+    if _GOALS_RE.search(folded) and "任务" not in folded:
+        return "goals"
+    if _TASKS_RE.search(folded):
+        return "tasks"
+    return "other"
+
+
+def _heading(block: _Block) -> str:
+    first = block.lines[0].text if block.lines else ""
+    title, _ = _title_of(first, first)
+    return title
+
+
+def _has_labels(block: _Block) -> bool:
+    return bool(find_unit_labels(block.joined()[0]))
+
+
+class _Builder:
+    def __init__(self, plan: ParsedPlan):
+        self.plan = plan
+
+    def warn(self, line: int, message: str) -> None:
+        self.plan.warnings.append(ParseWarning(line, message))
+
+    def item(self, block: _Block, *, group: int | None, kind: str) -> ParsedTask:
+        text, marks = block.joined()
+        line_at = _line_at(marks)
+        extraction = extract_units(text, line=block.line, line_at=line_at)
+        self.plan.warnings.extend(extraction.warnings)
+        plain = remove_labels(text, extraction.labels)
+        first_line = block.lines[0].text if block.lines else ""
+        title, body_start = _title_of(plain, first_line)
+        measures = [s.strip().rstrip("。；！？").strip() for _, s in split_sentences(plain[body_start:])]
+        number = len(self.plan.tasks if kind == "task" else self.plan.measures) + 1
+        task = ParsedTask(number=number, title=title, text=text, measures=[m for m in measures if m],
+                          units=extraction.units, group=group, line=block.line)
+        label = "任务" if kind == "task" else "保障措施"
+        if not extraction.units and kind == "task":
+            self.warn(block.line, f"{label}{number}“{title[:20]}”未识别到责任单位")
+        if len(title) > 40:
+            self.warn(block.line, f"{label}{number}的标题过长（{len(title)}字），可能未正确识别标题")
+        # Targets: labels blanked (same length) so a 完成时限 year cannot leak in and offsets stay valid.
+        blanked = text
+        for lab in extraction.labels:
+            blanked = blanked[:lab.start] + "\u3000" * (lab.end - lab.start) + blanked[lab.end:]
+        self.plan.targets.extend(extract_targets(blanked, line=block.line, owner_kind=kind, task_number=number,
+                                                 line_at=line_at))
+        return task
+
+    def add_tasks(self, blocks: list[_Block], *, group: int | None) -> None:
+        for block in blocks:
+            self.plan.tasks.append(self.item(block, group=group, kind="task"))
+
+    def task_container(self, section: _Block) -> None:
+        """Children of a tasks section: groups (headings with numbered children) or tasks directly."""
+        for child in section.children:
+            if child.children and _is_group(child):
+                self.group(child)
+            else:
+                self.add_tasks([child], group=None)
+
+    def group(self, block: _Block) -> None:
+        number = len(self.plan.groups) + 1
+        self.plan.groups.append(ParsedGroup(number=number, title=_heading(block), line=block.line))
+        self.add_tasks(block.children, group=number)
+
+    def measures_section(self, section: _Block) -> None:
+        for child in section.children:
+            items = child.children if child.children and _is_group(child) else [child]
+            for block in items:
+                self.plan.measures.append(self.item(block, group=None, kind="measure"))
+
+    def goals(self, section: _Block) -> None:
+        """Goal paragraphs of the section (and its numbered children): one goal per 到20XX年 sentence group."""
+        first = section.lines[0] if section.lines else None
+        own_lines = list(section.lines[1:])
+        if first is not None:
+            _, body_start = _title_of(first.text, first.text)
+            if body_start < len(first.text):
+                own_lines.insert(0, _Line(first.number, first.text[body_start:]))
+        sources = [_Block("own", 0, lines=own_lines)] if own_lines else []
+        sources.extend(section.children)
+        for source in sources:
+            text, marks = source.joined()
+            self.goal_text(text, _line_at(marks))
+
+    def goal_text(self, text: str, line_at) -> None:
+        goals: list[ParsedGoal] = []
+        for offset, sentence in split_sentences(text, enders="。！？"):
+            sentence = sentence.strip()
+            match = _GOAL_YEAR_RE.match(fold_years(fold(sentence)))
+            if match or not goals:
+                year = int(match.group(1)) if match else None
+                goals.append(ParsedGoal(year=year, text=sentence[match.end():] if match else sentence,
+                                        line=line_at(offset)))
+            else:
+                goals[-1].text += sentence
+        for goal in goals:
+            self.plan.goals.append(goal)
+            self.plan.targets.extend(extract_targets(goal.text, line=goal.line, owner_kind="goal",
+                                                     default_year=goal.year))
+
+
+def _is_group(block: _Block) -> bool:
+    """A heading over items, not an item with sub-points: no label of its own, not an article (第X条), not
+    introducing a list (“…：”), children not ①-style, and the labels sit on the children, not only on the last
+    one (a task's sub-points (1)(2) end with the task's single label)."""
+    own, _ = block.joined(deep=False)
+    if find_unit_labels(own) or block.style == "article" or fold(own).rstrip().endswith("："):
+        return False
+    if all(child.style == "circled" for child in block.children):
+        return False
+    labelled = [i for i, child in enumerate(block.children) if _has_labels(child)]
+    if not labelled:   # a document without units: headings are short lines without inner sentences
+        return "。" not in fold(own).rstrip("。")[:200] or len(block.lines) == 1
+    return len(labelled) > 1 or len(block.children) == 1 or labelled[0] != len(block.children) - 1
+
+
+def parse_lines(lines: list[str], *, source_format: str = "txt") -> ParsedPlan:
+    """Parse the physical lines of a plan document into a ``ParsedPlan``; raises PlanParseError without tasks."""
+    plan = ParsedPlan(source_format=source_format)
+    # An element may hold several physical lines (docx paragraphs with soft breaks): join them as a hard wrap,
+    # keeping the reader's numbering.
+    cleaned = [_Line(i, text) for i, raw in enumerate(lines, 1)
+               if (text := join_lines([clean_line(part) for part in split_text_lines(raw)]))]
+    body, tail = _cut_tail(cleaned)
+    root = _build_outline(body, plan.warnings)
+    builder = _Builder(plan)
+    headings: list[str] = []
+    for section in root.children:
+        title = _heading(section)
+        headings.append(f"{section.prefix}{title}")
+        kind = _classify(title) if len(title) <= 30 else "other"
+        if not section.children and kind in ("tasks", "other") and _has_labels(section):
+            kind = "item"      # an item at the top level whose title happens to contain 任务/行动
+        if kind == "item":
+            builder.add_tasks([section], group=None)
+        elif kind == "goals":
+            builder.goals(section)
+        elif kind == "measures":
+            builder.measures_section(section)
+        elif kind == "tasks":
+            builder.task_container(section)
+        else:
+            goal_child = next((c for c in section.children if _classify(_heading(c)) == "goals"), None)
+            if goal_child is not None:
+                builder.goals(goal_child)
+            elif section.children and _is_group(section) and any(_has_labels(c) for c in section.children):
+                builder.group(section)     # a themed section ("二、提升载体能级") whose items carry units
+            elif _has_labels(section):
+                builder.add_tasks([section], group=None)   # items at the top level (第一条…), sub-points inside
+    if not plan.tasks:
+        found = f"共{len(cleaned)}行文本；" + (f"识别到的标题：{'、'.join(headings[:12])}" if headings
+                                              else "未识别到编号标题（如“一、”“（一）”“1.”）")
+        raise PlanParseError("未识别到任何任务条目", found=found)
+    _fill_header(plan, root.lines, tail)
+    return plan
+
+
+def _fill_header(plan: ParsedPlan, preamble: list[_Line], tail: list[_Line]) -> None:
+    plan.title = _find_title(preamble)
+    dates = [(ln, _date_of(ln.text, whole_line=True)) for ln in [*tail, *preamble]]
+    dated = [(ln, d) for ln, d in dates if d]
+    if not dated:
+        dated = [(ln, d) for ln in preamble if (d := _date_of(ln.text))]
+    plan.date = dated[0][1] if dated else None
+    issuer = None
+    for block in (tail, preamble):
+        date_index = next((i for i, ln in enumerate(block) if dated and ln is dated[0][0]), None)
+        names = [(i, name) for i, ln in enumerate(block)
+                 if (name := _issuer_of(ln.text, loose=block is tail or (date_index is not None
+                                                                         and i == date_index - 1)))]
+        if names:
+            before = [n for i, n in names if date_index is not None and i < date_index]
+            issuer = before[-1] if before else names[0][1]
+            break
+    plan.issuer = issuer
+
+
+def parse_text(text: str) -> ParsedPlan:
+    """Parse a whole document given as one string (UTF-8 text already decoded)."""
+    return parse_lines(split_text_lines(text))

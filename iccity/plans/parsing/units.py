@@ -1,0 +1,322 @@
+"""Responsible-unit labels of a task: find them in the text and split them into ``ParsedUnit``s with roles.
+
+Labels seen in the genre: （责任单位：…）, （牵头单位：X；配合单位：Y）, 〔责任单位:…〕, 【责任部门：…】, an unbracketed
+``责任单位：X、Y。`` at the end, ``（X牵头，Y配合）`` and a final sentence ``由X牵头，Y按职责分工负责。``. Brackets are scanned
+by depth (never ``[^）]+``) so ``市交通委（市道运局）`` stays one name. Lists are split on 、，；, and on 和/及/与 only when
+both sides look like whole unit names; collectives (各镇人民政府和街道办事处, 领导小组各成员单位) are never split.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .result import CO, LEAD, ParsedUnit, ParseWarning
+from .text import fold
+
+OPENERS = "（〔【《“「"
+CLOSERS = "）〕】》”」"
+
+# Label keywords (on folded text). Role: "lead", "co" or "" (positional: first listed leads).
+_KW_ROLE = [
+    ("牵头责任单位", LEAD), ("牵头单位", LEAD), ("牵头部门", LEAD), ("主责单位", LEAD), ("主责部门", LEAD),
+    ("主办单位", LEAD), ("责任配合单位", CO), ("配合单位", CO), ("配合部门", CO), ("参与单位", CO),
+    ("参与部门", CO), ("协办单位", CO), ("协同单位", CO), ("协作单位", CO), ("协助单位", CO),
+    ("责任单位", ""), ("责任部门", ""), ("负责单位", ""), ("实施单位", ""), ("责任主体", ""),
+    ("承办单位", ""),
+]
+_KNOWN_KW = "|".join(k for k, _ in _KW_ROLE)
+_KW_RE = re.compile(rf"({_KNOWN_KW})\s*：")
+# Any "…单位：/…部门：" keyword: an unknown variant is still taken as a label, with a warning.
+_ANY_KW_RE = re.compile(r"([\u4e00-\u9fff]{1,4}(?:单位|部门))\s*：")
+# Segments inside a label that are not units (deadlines, notes).
+_NON_UNIT_KW = "完成时限|完成时间|时间节点|时限|进度安排|备注"
+_NON_UNIT_KW_RE = re.compile(rf"({_NON_UNIT_KW})\s*：")
+
+# Role words at the end of a clause or in a trailing bracket; longest first.
+_CO_VERBS = ["按职责分工负责", "按职责分工落实", "按照职责分工负责", "按职能分工负责", "按职责负责", "分工负责",
+             "共同负责", "共同推进", "配合实施", "配合落实", "配合", "参与", "协办", "协同", "协助", "为配合单位",
+             "为参与单位"]
+_LEAD_VERBS = ["牵头负责", "牵头落实", "牵头实施", "为牵头单位", "为责任单位", "牵头", "负责"]
+
+UNIT_SUFFIXES = (
+    "局", "委", "办", "部", "院", "厅", "署", "会", "所", "站", "室", "处", "队", "团", "社", "馆", "行", "组", "台",
+    "校", "园", "中心", "公司", "集团", "政府", "办事处", "分局", "专班", "单位", "部门", "机构", "街镇", "镇", "街道",
+    "乡", "村", "海关", "银行", "指挥部", "管委会", "平台", "基地", "法院", "检察院", "医院", "大学", "学院", "总部",
+    "供电", "电力", "联通", "移动", "电信", "）",
+)
+_GENERIC_NAMES = {"街道办事处", "街道", "镇政府", "镇人民政府", "乡镇", "部门", "单位", "政府", "办事处", "社区",
+                  "村委会", "各部门"}
+_CONJ_RE = re.compile(r"以及|和|及|与|、")
+_OPEN_ENDED_RE = re.compile(r"(?:等(?:相关|有关)?(?:部门|单位|机构|街镇|镇街)?)$")
+_NOTE_RE = re.compile(r"排在?首位|排名第一|列第一|首位的?为|第一个为")
+
+
+@dataclass
+class UnitLabel:
+    start: int         # span in the task text (the whole label, brackets or sentence included)
+    end: int
+    body: str          # the label's content without brackets, from the cleaned (unfolded) text
+    kind: str          # bracket | plain | narrative
+    known: bool = True  # False when the keyword is an unknown …单位：/…部门： variant
+
+
+@dataclass
+class UnitExtraction:
+    units: list[ParsedUnit] = field(default_factory=list)
+    labels: list[UnitLabel] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+def is_collective(name: str) -> bool:
+    """Pseudo-units standing for many (各镇人民政府和街道办事处, 领导小组各成员单位, 各有关部门, 涉农镇…)."""
+    return ("各" in name or name.endswith("成员单位") or name.startswith(("涉农", "有关", "相关", "属地", "全区", "沿线",
+                                                                        "所有", "区直", "区级")))
+
+
+def looks_like_unit(name: str) -> bool:
+    return len(name) >= 2 and (name.endswith(UNIT_SUFFIXES) or is_collective(name))
+
+
+def _matching_close(folded: str, open_index: int) -> int | None:
+    """Index of the bracket closing the one at ``open_index``, counting any bracket kind by depth."""
+    depth = 0
+    for i in range(open_index, len(folded)):
+        ch = folded[i]
+        if ch in OPENERS and ch not in "“":
+            depth += 1
+        elif ch in CLOSERS and ch not in "”":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _depth_at(folded: str, index: int) -> int:
+    depth = 0
+    for ch in folded[:index]:
+        if ch in "（〔【":
+            depth += 1
+        elif ch in "）〕】":
+            depth = max(0, depth - 1)
+    return depth
+
+
+def find_unit_labels(text: str) -> list[UnitLabel]:
+    """All unit labels in a task text, in order. Bracketed keyword labels anywhere (sub-items may carry their own);
+    otherwise an unbracketed keyword label, a trailing role bracket or a final role sentence at the end."""
+    folded = fold(text)
+    labels: list[UnitLabel] = []
+    i = 0
+    while i < len(folded):
+        ch = folded[i]
+        if ch in "（〔【":
+            close = _matching_close(folded, i)
+            if close is None:
+                break
+            inner = folded[i + 1:close].lstrip()
+            known = _KW_RE.match(inner)
+            unknown = None if known else _ANY_KW_RE.match(inner)
+            if (known or unknown) and not _NON_UNIT_KW_RE.match(inner):
+                labels.append(UnitLabel(i, close + 1, text[i + 1:close].strip(), "bracket", known=bool(known)))
+                i = close + 1
+                continue
+        i += 1
+    if labels:
+        return labels
+    tail_end = len(folded.rstrip("。；. "))
+    # Unbracketed "责任单位：X、Y。" in the last sentence.
+    for match in reversed(list(_KW_RE.finditer(folded))):
+        if _depth_at(folded, match.start()) == 0 and "。" not in folded[match.end():tail_end]:
+            return [UnitLabel(match.start(), len(text), text[match.start():tail_end].strip(), "plain")]
+        break
+    # Trailing "（X牵头，Y配合）".
+    if tail_end and folded[tail_end - 1] == "）":
+        depth, start = 0, None
+        for j in range(tail_end - 1, -1, -1):
+            if folded[j] == "）":
+                depth += 1
+            elif folded[j] == "（":
+                depth -= 1
+                if depth == 0:
+                    start = j
+                    break
+        if start is not None and _is_role_statement(text[start + 1:tail_end - 1]):
+            return [UnitLabel(start, len(text), text[start + 1:tail_end - 1].strip(), "bracket")]
+    # Final sentence "X牵头，Y、Z配合。" / "由X牵头，Y按职责分工负责。".
+    cut = folded.rfind("。", 0, tail_end)
+    last = text[cut + 1:tail_end].strip()
+    if last and _is_role_statement(last):
+        return [UnitLabel(cut + 1, len(text), last, "narrative")]
+    return []
+
+
+def _is_role_statement(body: str) -> bool:
+    """True when every clause is a unit list ending in a role verb and the first one leads (牵头/负责)."""
+    clauses = _split_top(fold(body), "，；")
+    if not clauses or not any(v in fold(body) for v in ("牵头", "负责")):
+        return False
+    for n, (_, clause) in enumerate(clauses):
+        clause = clause.strip()
+        if clause.startswith("由"):
+            clause = clause[1:]
+        role, names = _strip_role_verb(clause)
+        if role is None or (n == 0 and role != LEAD):
+            return False
+        parts = [p for p in _CONJ_RE.split(_OPEN_ENDED_RE.sub("", names)) if p]
+        if not parts or not all(looks_like_unit(p) and len(p) <= 25 for p in parts):
+            return False
+    return True
+
+
+def _split_top(folded: str, seps: str) -> list[tuple[int, str]]:
+    """Split at separators outside brackets; returns (offset, piece)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(folded):
+        if ch in "（〔【":
+            depth += 1
+        elif ch in "）〕】":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            out.append((start, folded[start:i]))
+            start = i + 1
+    out.append((start, folded[start:]))
+    return [(o, p) for o, p in out if p.strip()]
+
+
+def _strip_role_verb(clause: str) -> tuple[str | None, str]:
+    for verb in _CO_VERBS:
+        if clause.endswith(verb):
+            return CO, clause[: -len(verb)]
+    for verb in _LEAD_VERBS:
+        if clause.endswith(verb):
+            return LEAD, clause[: -len(verb)]
+    return None, clause
+
+
+def parse_unit_list(body: str, *, line: int = 0) -> tuple[list[ParsedUnit], list[ParseWarning]]:
+    """Split a label body (without brackets/keyword wrapper) into units with roles and positions."""
+    warnings: list[ParseWarning] = []
+    folded = fold(body)
+    # Segments by keyword: "牵头单位：X；配合单位：Y" → [(lead, X), (co, Y)]; plain "责任单位：X" → [("", X)].
+    segments: list[tuple[str | None, int, int]] = []
+    matches = [m for m in re.finditer(rf"({_KNOWN_KW}|{_NON_UNIT_KW})\s*：", folded)
+               if _depth_at(folded, m.start()) == 0]
+    if not matches:
+        generic = _ANY_KW_RE.match(folded)
+        start = generic.end() if generic else 0
+        segments.append(("", start, len(folded)))
+    else:
+        if folded[: matches[0].start()].strip("，；。 "):
+            segments.append(("", 0, matches[0].start()))
+        for n, m in enumerate(matches):
+            end = matches[n + 1].start() if n + 1 < len(matches) else len(folded)
+            keyword = m.group(1)
+            role = dict(_KW_ROLE).get(keyword, None)
+            segments.append((role, m.end(), end))   # role None → not a unit segment (deadline, note)
+
+    raw: list[tuple[str, str | None]] = []   # (name, explicit role or None)
+    for seg_role, start, end in segments:
+        if seg_role is None:
+            continue
+        for offset, clause in _split_top(folded[start:end], "，；。"):
+            original = body[start + offset:start + offset + len(clause)].strip()
+            clause = clause.strip()
+            if not clause or _NOTE_RE.search(clause):
+                continue
+            if clause.startswith("由"):
+                clause, original = clause[1:], original[1:]
+            verb_role, rest = _strip_role_verb(clause)
+            original = original[: len(rest)]
+            role = seg_role or verb_role
+            for piece_offset, piece in _split_top(rest, "、"):
+                name = original[piece_offset:piece_offset + len(piece)]
+                raw.extend((n, r if r else role) for n, r in _split_name(name, piece, line, warnings))
+
+    units: list[ParsedUnit] = []
+    seen: set[str] = set()
+    for name, role in raw:
+        if name in seen:
+            warnings.append(ParseWarning(line, f"责任单位“{name}”重复列出，已忽略重复项"))
+            continue
+        seen.add(name)
+        units.append(ParsedUnit(name=name, role=role or "", position=len(units) + 1, role_explicit=bool(role)))
+    _assign_default_roles(units)
+    for unit in units:
+        if not looks_like_unit(unit.name) or len(unit.name) > 30:
+            warnings.append(ParseWarning(line, f"责任单位名称“{unit.name}”不像完整的单位名称，可能被截断或识别有误"))
+    return units, warnings
+
+
+def _split_name(name: str, folded_name: str, line: int, warnings: list[ParseWarning]
+                ) -> list[tuple[str, str | None]]:
+    """One list item → names (split on 和/及/与 when safe), trailing 等 and per-name （牵头） roles handled."""
+    name, folded_name = name.strip(" 。；，"), folded_name.strip(" 。；，")
+    if not name:
+        return []
+    open_ended = _OPEN_ENDED_RE.search(folded_name)
+    if open_ended and len(folded_name) > open_ended.end() - open_ended.start():
+        warnings.append(ParseWarning(line, f"责任单位列表以“{open_ended.group(0)}”结尾，名单不完整"))
+        name, folded_name = name[: open_ended.start()], folded_name[: open_ended.start()]
+    role = None
+    bracket_role = re.search(r"（(牵头|主责|负责|配合|参与|协办)(?:单位)?）$", folded_name)
+    if bracket_role:
+        role = CO if bracket_role.group(1) in ("配合", "参与", "协办") else LEAD
+        name, folded_name = name[: bracket_role.start()], folded_name[: bracket_role.start()]
+    name = normalise_unit_name(name)
+    etc = name.find("等各")
+    if etc > 1 and looks_like_unit(name[:etc]):   # "河西区政府等各区人民政府": a unit, then the collective
+        return [(name[:etc], role), (name[etc + 1:], role)]
+    if not is_collective(name) and _depth_at(folded_name, len(folded_name)) == 0:
+        parts = [p for p in re.split(r"以及|和|及|与", name) if p]
+        if len(parts) > 1 and all(looks_like_unit(p) and len(p) >= 3 and p not in _GENERIC_NAMES
+                                  and not is_collective(p) for p in parts):
+            return [(p, role) for p in parts]
+    return [(name, role)]
+
+
+def normalise_unit_name(name: str) -> str:
+    """Cleaned unit name: no spaces, brackets in full-width form (市交通委(市道运局) → 市交通委（市道运局）)."""
+    name = re.sub(r"\s+", "", name)
+    return name.replace("(", "（").replace(")", "）").strip("。；，、,;")
+
+
+def _assign_default_roles(units: list[ParsedUnit]) -> None:
+    """First listed leads unless the text names a lead; units without an explicit role are co after that."""
+    has_lead = any(u.role == LEAD for u in units)
+    for unit in units:
+        if unit.role:
+            continue
+        unit.role = CO if has_lead else LEAD
+        has_lead = True
+
+
+def extract_units(text: str, *, line: int = 0, line_at: Callable[[int], int] | None = None) -> UnitExtraction:
+    """Find the labels of a task text and parse them; units of several labels are merged in order."""
+    result = UnitExtraction(labels=find_unit_labels(text))
+    seen: set[str] = set()
+    for label in result.labels:
+        label_line = line_at(label.start) if line_at else line
+        if not label.known:
+            result.warnings.append(ParseWarning(label_line, f"未知的责任单位标注“{label.body[:12]}…”，已按责任单位处理"))
+        units, warnings = parse_unit_list(label.body, line=label_line)
+        result.warnings.extend(warnings)
+        for unit in units:
+            if unit.name in seen:
+                continue
+            seen.add(unit.name)
+            if len(result.labels) > 1 and result.units and unit.role == LEAD and not unit.role_explicit:
+                unit.role = CO   # a sub-item's first unit does not lead the whole task
+            unit.position = len(result.units) + 1
+            result.units.append(unit)
+    return result
+
+
+def remove_labels(text: str, labels: list[UnitLabel]) -> str:
+    """The text with every label span cut out (for measures and titles)."""
+    out, last = [], 0
+    for label in labels:
+        out.append(text[last:label.start])
+        last = label.end
+    out.append(text[last:])
+    return "".join(out)
