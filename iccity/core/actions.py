@@ -85,3 +85,15 @@ def do_delete_reference_data(obj: models.Model, *, actor) -> None:
     with transaction.atomic():
         record_audit(actor, f"{obj._meta.label_lower}.deleted", obj, note="管理后台")
         obj.delete()
+
+
+class ActionRefused(Exception):
+    """An action that cannot be done as asked; ``message`` is Chinese and shown to the user as it is."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class ConflictError(ActionRefused):
+    """Somebody else changed the object first (two reviewers at once): nothing was written by the loser."""

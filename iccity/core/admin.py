@@ -27,3 +27,4 @@ class RuleAdmin(admin.ModelAdmin):
     list_display = ("key", "version", "title", "effective_from", "effective_to", "source")
     list_filter = ("key",)
     search_fields = ("key", "title", "source")
+from . import admin_calendar  # noqa: E402,F401
