@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "iccity.core",
     "iccity.orgs",
     "iccity.plans",
+    "iccity.delivery",
 ]
 
 MIDDLEWARE = [

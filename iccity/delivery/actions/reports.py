@@ -1,0 +1,231 @@
+"""Reporting cycles and the report state machine:
+
+draft → submitted → unit_approved → accepted
+                 ↘ returned (by the unit head)  ↘ returned (by the task force / office) → (new revision) → submitted …
+
+Each transition is a conditional UPDATE on (state, lock_version): of two people acting at once exactly one wins,
+the other gets a ConflictError and nothing of theirs is written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+
+from iccity.core import clock
+from iccity.core.actions import ActionRefused, ConflictError, record_audit
+from iccity.core.calendar import WorkdayCalendar
+from iccity.plans.models import Plan, ReportCycle, Task
+
+from ..models import AckState, Acknowledgement, Comment, Evidence, Report, ReportEvent, ReportRevision, ReportState, ReportingCycle
+from ..notify import create_notice
+from ..permissions import Perm, Scope, allowed, check
+from ..rules import REPORT_DUE, rule_value
+from .dispatch import responsible_assignments
+
+EDITABLE_FIELDS = ("narrative", "progress", "problems", "next_steps", "figures")
+QUARTER_NAMES = "一二三四"
+
+
+def cycle_period(cadence: str, day: dt.date) -> tuple[dt.date, dt.date, str]:
+    """The period containing ``day`` and its Chinese label."""
+    if cadence == ReportCycle.QUARTERLY:
+        q = (day.month - 1) // 3
+        start = dt.date(day.year, q * 3 + 1, 1)
+        label = f"{day.year}年第{QUARTER_NAMES[q]}季度"
+    else:
+        start = dt.date(day.year, day.month, 1)
+        label = f"{day.year}年{day.month}月"
+    months = 3 if cadence == ReportCycle.QUARTERLY else 1
+    year, month = divmod(start.month - 1 + months, 12)
+    end = dt.date(start.year + year, month + 1, 1) - dt.timedelta(days=1)
+    return start, end, label
+
+
+@transaction.atomic
+def do_open_cycle(plan: Plan, day: dt.date, *, scope: Scope | None = None, calendar: WorkdayCalendar | None = None,
+                  is_demo: bool = False) -> tuple[ReportingCycle, int]:
+    """Open the plan's reporting cycle containing ``day`` and a draft report slot for every responsible unit of every
+    task of the current version. Safe to run again (the job ``open-cycles`` does); returns the cycle and new reports."""
+    if scope is not None:
+        check(scope, Perm.MANAGE_TASK_FORCES)
+    version = plan.current_version
+    if version is None:
+        raise ActionRefused("该方案尚未导入任何版本")
+    calendar = calendar or WorkdayCalendar()
+    start, end, label = cycle_period(plan.report_cycle, day)
+    rule = rule_value(REPORT_DUE, end)
+    due = calendar.add_workdays(end, rule["due_working_days_after_period"])
+    closes = calendar.add_workdays(due, rule["close_working_days_after_due"])
+    cycle, created = ReportingCycle.objects.get_or_create(
+        plan=plan, cadence=plan.report_cycle, period_start=start,
+        defaults={"label": label, "period_end": end, "due_on": due, "closes_on": closes, "is_demo": is_demo},
+    )
+    excluded = set(Acknowledgement.objects.filter(
+        assignment__task__version=version, state__in=[AckState.RETURNED, AckState.REROUTED]).values_list("assignment_id", flat=True))
+    wanted: dict[tuple[int, int], bool] = {}
+    for a in responsible_assignments(version):
+        if a.pk in excluded:
+            continue
+        key = (a.task_id, a.unit_id)
+        wanted[key] = wanted.get(key, False) or a.role == "lead"
+    have = set(cycle.reports.values_list("task_id", "unit_id"))
+    new = [Report(cycle=cycle, task_id=t, unit_id=u, is_lead=lead, is_demo=is_demo)
+           for (t, u), lead in wanted.items() if (t, u) not in have]
+    Report.objects.bulk_create(new)
+    if created or new:
+        record_audit(scope.user if scope else None, "delivery.cycle.opened", cycle,
+                     after={"reports": len(new), "due_on": due.isoformat(), "closes_on": closes.isoformat()})
+    return cycle, len(new)
+
+
+def _lock(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("cycle", "task", "unit").get(pk=report.pk)
+
+
+def _guard(report: Report, scope: Scope, perm: Perm, expected: set[str]) -> None:
+    """Someone who may see the report but finds it already moved on gets a conflict, not a permission error:
+    that is what happens when two reviewers act at once."""
+    if report.state not in expected and allowed(scope, Perm.VIEW_REPORT, report):
+        raise ConflictError(f"该报告已被他人处理，当前状态为“{report.get_state_display()}”，请刷新后再看")
+    check(scope, perm, report)
+
+
+def _transition(report: Report, *, expected: set[str], to: str, lock_version: int | None, scope: Scope,
+                action: str, comment: str = "", extra: dict | None = None) -> Report:
+    """Move a report between states if nobody moved it first."""
+    filters = {"pk": report.pk, "state__in": expected}
+    if lock_version is not None:
+        filters["lock_version"] = lock_version
+    updated = Report.objects.filter(**filters).update(state=to, lock_version=F("lock_version") + 1, **(extra or {}))
+    current = Report.objects.select_related("cycle", "task", "unit").get(pk=report.pk)
+    if not updated:
+        raise ConflictError(f"该报告已被他人处理，当前状态为“{current.get_state_display()}”，请刷新后再看")
+    revision = current.revisions.order_by("-number").first()
+    ReportEvent.objects.create(report=current, revision=revision, action=action, from_state=report.state, to_state=to,
+                               actor=scope.user, comment=comment)
+    record_audit(scope.user, f"delivery.report.{action}", current, before={"state": report.state},
+                 after={"state": to, "revision": revision.number if revision else None}, note=comment)
+    return current
+
+
+def current_draft(report: Report, *, scope: Scope) -> ReportRevision:
+    """The revision being edited: the latest if still unfrozen, else a new one carrying the last content forward."""
+    latest = report.revisions.order_by("-number").first()
+    if latest is not None and not latest.is_frozen:
+        return latest
+    revision = ReportRevision.objects.create(report=report, number=(latest.number + 1) if latest else 1, author=scope.user,
+                                             **({f: getattr(latest, f) for f in EDITABLE_FIELDS} if latest else {}))
+    if latest is not None:
+        revision.completed_items.set(latest.completed_items.all())
+        Evidence.objects.bulk_create([Evidence(revision=revision, file_id=e.file_id, original_name=e.original_name,
+                                               uploaded_by_id=e.uploaded_by_id) for e in latest.evidence.all()])
+    return revision
+
+
+def _require_open(report: Report, today: dt.date) -> None:
+    if today > report.cycle.closes_on:
+        raise ActionRefused(f"{report.cycle.label}报告已于 {report.cycle.closes_on:%Y年%m月%d日} 关闭，不能再修改或提交；"
+                            "如确需补报，请联系领导小组办公室")
+
+
+@transaction.atomic
+def do_save_draft(report: Report, data: dict, *, scope: Scope, lock_version: int | None = None) -> ReportRevision:
+    report = _lock(report)
+    _guard(report, scope, Perm.EDIT_REPORT, {ReportState.DRAFT, ReportState.RETURNED})
+    _require_open(report, clock.today())
+    if lock_version is not None and lock_version != report.lock_version:
+        raise ConflictError("报告在您编辑期间已被他人修改或流转，请刷新后重新填写")
+    progress = data.get("progress")
+    if progress is not None and not 0 <= int(progress) <= 100:
+        raise ActionRefused("完成进度应在 0 到 100 之间")
+    revision = current_draft(report, scope=scope)
+    before = {f: getattr(revision, f) for f in EDITABLE_FIELDS}
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(revision, field, data[field])
+    revision.author = scope.user
+    revision.save()
+    if "completed_items" in data:
+        items = list(data["completed_items"])
+        if any(item.task_id != report.task_id for item in items):
+            raise ActionRefused("只能勾选本任务下的事项")
+        revision.completed_items.set(items)
+    Report.objects.filter(pk=report.pk).update(lock_version=F("lock_version") + 1)
+    record_audit(scope.user, "delivery.report.draft_saved", report, before=before,
+                 after={f: getattr(revision, f) for f in EDITABLE_FIELDS}, note=f"第{revision.number}版草稿")
+    return revision
+
+
+@transaction.atomic
+def do_submit_report(report: Report, *, scope: Scope, lock_version: int | None = None) -> Report:
+    report = _lock(report)
+    _guard(report, scope, Perm.EDIT_REPORT, {ReportState.DRAFT, ReportState.RETURNED})
+    _require_open(report, clock.today())
+    revision = report.revisions.order_by("-number").first()
+    if revision is None or revision.is_frozen:
+        raise ActionRefused("请先填写报告内容再提交")
+    if not revision.narrative.strip():
+        raise ActionRefused("“工作进展”不能为空")
+    now = clock.now()
+    ReportRevision.objects.filter(pk=revision.pk).update(submitted_at=now)
+    extra = {} if report.first_submitted_at else {"first_submitted_at": now}
+    return _transition(report, expected={ReportState.DRAFT, ReportState.RETURNED}, to=ReportState.SUBMITTED,
+                       lock_version=lock_version, scope=scope, action="submitted", extra=extra)
+
+
+@transaction.atomic
+def do_unit_approve(report: Report, *, scope: Scope, lock_version: int | None = None, comment: str = "") -> Report:
+    report = _lock(report)
+    _guard(report, scope, Perm.UNIT_APPROVE, {ReportState.SUBMITTED})
+    revision = report.revisions.order_by("-number").first()
+    if revision is not None and scope.user is not None and revision.author_id == scope.user.pk:
+        raise ActionRefused("不能审核自己填报的报告，请由本单位其他负责人审核")
+    extra = {} if report.reached_review_at else {"reached_review_at": clock.now()}
+    return _transition(report, expected={ReportState.SUBMITTED}, to=ReportState.UNIT_APPROVED,
+                       lock_version=lock_version, scope=scope, action="unit_approved", comment=comment, extra=extra)
+
+
+@transaction.atomic
+def do_unit_return(report: Report, comment: str, *, scope: Scope, lock_version: int | None = None) -> Report:
+    report = _lock(report)
+    _guard(report, scope, Perm.UNIT_APPROVE, {ReportState.SUBMITTED})
+    if not comment.strip():
+        raise ActionRefused("退回必须填写修改意见")
+    return _transition(report, expected={ReportState.SUBMITTED}, to=ReportState.RETURNED,
+                       lock_version=lock_version, scope=scope, action="unit_returned", comment=comment)
+
+
+@transaction.atomic
+def do_review(report: Report, accept: bool, comment: str, *, scope: Scope, lock_version: int | None = None) -> Report:
+    """The task force or the office accepts the report, or returns it with comments."""
+    report = _lock(report)
+    _guard(report, scope, Perm.REVIEW, {ReportState.UNIT_APPROVED})
+    if not accept and not comment.strip():
+        raise ActionRefused("退回必须填写修改意见")
+    extra = {"accepted_at": clock.now()} if accept else {}
+    report = _transition(report, expected={ReportState.UNIT_APPROVED}, to=ReportState.ACCEPTED if accept else ReportState.RETURNED,
+                         lock_version=lock_version, scope=scope, action="accepted" if accept else "returned",
+                         comment=comment, extra=extra)
+    if not accept:
+        revision = report.revisions.order_by("-number").first()
+        create_notice(kind="returned", unit=report.unit, task=report.task, cycle=report.cycle, report=report,
+                      title=f"报告被退回：{report.cycle.label} {report.task.key} {report.task.title}",
+                      body=f"审核意见：{comment}\n请修改后重新提交。",
+                      dedupe_key=f"report-{report.pk}-returned-{revision.number if revision else 0}")
+    return report
+
+
+@transaction.atomic
+def do_add_comment(task: Task, text: str, *, scope: Scope, report: Report | None = None) -> Comment:
+    """批示 by a leader, or a comment by a reviewer; leaders' comments are marked as instructions."""
+    check(scope, Perm.COMMENT)
+    if report is not None:
+        check(scope, Perm.VIEW_REPORT, report)
+    if not text.strip():
+        raise ActionRefused("内容不能为空")
+    comment = Comment.objects.create(task=task, report=report, author=scope.user, text=text.strip(),
+                                     is_instruction=scope.actor.leader)
+    record_audit(scope.user, "delivery.comment.added", comment, after={"task": task.key, "instruction": comment.is_instruction})
+    return comment
