@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import clock
+from . import clock, demo
 
 
 class AuditEvent(models.Model):
@@ -29,6 +29,7 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
         verbose_name = _("操作记录")

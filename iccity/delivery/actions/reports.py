@@ -44,8 +44,7 @@ def cycle_period(cadence: str, day: dt.date) -> tuple[dt.date, dt.date, str]:
 
 
 @transaction.atomic
-def do_open_cycle(plan: Plan, day: dt.date, *, scope: Scope | None = None, calendar: WorkdayCalendar | None = None,
-                  is_demo: bool = False) -> tuple[ReportingCycle, int]:
+def do_open_cycle(plan: Plan, day: dt.date, *, scope: Scope | None = None, calendar: WorkdayCalendar | None = None) -> tuple[ReportingCycle, int]:
     """Open the plan's reporting cycle containing ``day`` and a draft report slot for every responsible unit of every
     task of the current version. Safe to run again (the job ``open-cycles`` does); returns the cycle and new reports."""
     if scope is not None:
@@ -60,7 +59,7 @@ def do_open_cycle(plan: Plan, day: dt.date, *, scope: Scope | None = None, calen
     closes = calendar.add_workdays(due, rule["close_working_days_after_due"])
     cycle, created = ReportingCycle.objects.get_or_create(
         plan=plan, cadence=plan.report_cycle, period_start=start,
-        defaults={"label": label, "period_end": end, "due_on": due, "closes_on": closes, "is_demo": is_demo},
+        defaults={"label": label, "period_end": end, "due_on": due, "closes_on": closes},
     )
     excluded = set(Acknowledgement.objects.filter(
         assignment__task__version=version, state__in=[AckState.RETURNED, AckState.REROUTED]).values_list("assignment_id", flat=True))
@@ -71,7 +70,7 @@ def do_open_cycle(plan: Plan, day: dt.date, *, scope: Scope | None = None, calen
         key = (a.task_id, a.unit_id)
         wanted[key] = wanted.get(key, False) or a.role == "lead"
     have = set(cycle.reports.values_list("task_id", "unit_id"))
-    new = [Report(cycle=cycle, task_id=t, unit_id=u, is_lead=lead, is_demo=is_demo)
+    new = [Report(cycle=cycle, task_id=t, unit_id=u, is_lead=lead)
            for (t, u), lead in wanted.items() if (t, u) not in have]
     Report.objects.bulk_create(new)
     if created or new:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from iccity.core import clock
+from iccity.core import clock, demo
 
 from iccity.orgs.models import Unit
 from iccity.plans.models import Task
@@ -41,7 +41,7 @@ class Notice(models.Model):
     dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
     created_at = models.DateTimeField(_("生成时间"), default=clock.now, db_index=True)
     read_by = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("已读"), blank=True, related_name="+")
-    is_demo = models.BooleanField(_("示例数据"), default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
         verbose_name = _("通知与督办单")

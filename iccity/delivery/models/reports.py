@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from iccity.core import clock
+from iccity.core import clock, demo
 
 from iccity.orgs.models import Unit
 from iccity.plans.models import Plan, ReportCycle, Task
@@ -25,7 +25,7 @@ class ReportingCycle(models.Model):
     period_end = models.DateField(_("期间结束"))
     due_on = models.DateField(_("报送截止"))
     closes_on = models.DateField(_("关闭日期"), help_text=_("此日之后不再接受报送"))
-    is_demo = models.BooleanField(_("示例数据"), default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
         verbose_name = _("报告周期")
@@ -65,7 +65,7 @@ class Report(models.Model):
     reached_review_at = models.DateTimeField(_("首次报送专班时间"), null=True, blank=True,
                                              help_text=_("单位负责人首次审核通过的时间；此后专班、办公室和区领导可见"))
     accepted_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
         verbose_name = _("进展报告")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from iccity.core import clock
+from iccity.core import clock, demo
 
 from iccity.orgs.models import TaskForce, Unit
 from iccity.plans.models import Assignment, Measure, Task
@@ -62,7 +62,7 @@ class WorkItem(models.Model):
     baseline_deadline = models.DateField(_("原定时限"), help_text=_("首次确定的时限；延期后保留，用于考核"))
     state = models.CharField(_("状态"), max_length=20, choices=WorkItemState.choices, default=WorkItemState.PROPOSED, db_index=True)
     completed_on = models.DateField(_("办结日期"), null=True, blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -102,7 +102,7 @@ class Acknowledgement(models.Model):
                                  on_delete=models.SET_NULL, related_name="+")
     return_reason = models.TextField(_("退回理由"), blank=True)
     rerouted_to = models.ForeignKey(Unit, verbose_name=_("改派至"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    is_demo = models.BooleanField(_("示例数据"), default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
         verbose_name = _("签收")
@@ -135,7 +135,7 @@ class ExtensionRequest(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
         verbose_name = _("延期申请")
@@ -156,7 +156,7 @@ class Comment(models.Model):
     text = models.TextField(_("内容"))
     is_instruction = models.BooleanField(_("领导批示"), default=False)
     created_at = models.DateTimeField(_("时间"), default=clock.now)
-    is_demo = models.BooleanField(_("示例数据"), default=False)
+    is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
         verbose_name = _("批示与意见")
