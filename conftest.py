@@ -55,3 +55,9 @@ def xiqing_plan(db):
 @pytest.fixture
 def office_admin(db, django_user_model):
     return django_user_model.objects.create_user("office", password="office-pass-123", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; the production hasher costs ~0.3 s per password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
