@@ -22,6 +22,8 @@ from typing import Iterable, Mapping
 from chinese_calendar import constants as _cc
 from django.utils import timezone
 
+from .actions import ActionRefused
+
 ONE_DAY = dt.timedelta(days=1)
 # The longest walk any method makes (10 years); only reachable when data is corrupt, e.g. a year of days off.
 MAX_WALK_DAYS = 3660
@@ -32,8 +34,9 @@ PACKAGE_LAST_YEAR = max(_cc.holidays).year
 _CHINESE_NAMES = {h.value: h.chinese for h in _cc.Holiday}
 
 
-class CalendarDataMissing(Exception):
-    """A date falls in a year for which no holiday schedule is known."""
+class CalendarDataMissing(ActionRefused):
+    """A date falls in a year for which no holiday schedule is known. An ActionRefused, so every page and command
+    that reports refused actions shows this message instead of failing."""
 
     def __init__(self, year: int):
         self.year = year

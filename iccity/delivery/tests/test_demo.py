@@ -1,0 +1,44 @@
+"""``iccity demo`` fills the loop with activity that is all marked 示例, and can be removed again."""
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from iccity.core import clock
+from iccity.core.models import AuditEvent
+from iccity.delivery.models import Notice, Report, ReportEvent, ReportState, WorkItem
+
+
+@pytest.fixture
+def frozen_today():
+    """Override the delivery default: the demo runs back from a mid-year day."""
+    with clock.travel(dt.date(2026, 6, 15)):
+        yield
+
+
+def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys):
+    call_command("demo", "--months", "2", "--seed", "7")
+    out = capsys.readouterr().out
+    assert "生成 2 个报告周期" in out
+    reports = Report.objects.all()
+    assert reports.exists() and not reports.filter(is_demo=False).exists()
+    states = set(reports.values_list("state", flat=True))
+    assert ReportState.ACCEPTED in states and ReportState.DRAFT in states  # some units never reported
+    assert ReportEvent.objects.filter(action="returned").exists()  # reviewers returned some
+    assert WorkItem.objects.exists() and not WorkItem.objects.filter(is_demo=False).exists()
+    assert not AuditEvent.objects.filter(action__startswith="delivery.", is_demo=False).exists()
+    assert not Notice.objects.filter(is_demo=False).exists()
+
+    call_command("demo", "--months", "2")
+    assert "已有示例数据" in capsys.readouterr().out  # never doubles the data
+
+    call_command("demo", "--reset", "--months", "1")
+    assert Report.objects.filter(is_demo=True).exists()
+    assert set(Report.objects.values_list("cycle__label", flat=True)) == {"2026年5月"}  # only the last full month
+
+
+def test_the_same_seed_gives_the_same_demo(xiqing_plan, capsys):
+    call_command("demo", "--months", "1", "--seed", "3")
+    first = sorted(Report.objects.values_list("task__key", "unit__name", "state"))
+    call_command("demo", "--reset", "--months", "1", "--seed", "3")
+    assert sorted(Report.objects.values_list("task__key", "unit__name", "state")) == first
