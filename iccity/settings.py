@@ -122,6 +122,16 @@ ICCITY_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Mail for notices (催办单 etc.); the channel's address is the recipient.
+EMAIL_HOST = os.environ.get("ICCITY_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ICCITY_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ICCITY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ICCITY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ICCITY_EMAIL_TLS") == "1"
+EMAIL_USE_SSL = os.environ.get("ICCITY_EMAIL_SSL") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("ICCITY_EMAIL_FROM", "iccity@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

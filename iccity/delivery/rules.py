@@ -26,7 +26,7 @@ DEFAULTS = [
     {"key": DUE_SOON, "title": "临近截止提醒（催报）", "value": {"working_days_before": 3},
      "source": "西安纪委督办系统：截止前3天提醒（https://www.qinfeng.gov.cn/info/1025/3058.htm）；平台默认值"},
     {"key": ESCALATION, "title": "逾期升级：催办单→督办单→红色督办",
-     "value": {"steps": [
+     "value": {"document_prefix": "西青消费督", "steps": [
          {"kind": "urge", "after_working_days": 1},
          {"kind": "supervise", "after_working_days": 5},
          {"kind": "red", "after_working_days": 10},
