@@ -7,3 +7,4 @@ from iccity.plans.api import router as plans_router
 api = NinjaAPI(title="iccity API", version="1", description="国际消费中心城市建设推进平台接口", urls_namespace="api")
 api.add_router("/plans", plans_router)
 api.add_router("/units", orgs_router)
+api.add_router("/delivery", "iccity.delivery.api.router")

@@ -93,6 +93,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # A file, not memory: concurrency tests need two connections to see the same test database, as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-iccity.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -115,7 +117,7 @@ WHITENOISE_USE_FINDERS = DEBUG  # serve app static files without collectstatic w
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "delivery:login"
 
 # Uploaded plan documents larger than this are refused before parsing.
 ICCITY_MAX_UPLOAD_BYTES = 20 * 1024 * 1024

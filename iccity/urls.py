@@ -11,5 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("orgs/", include("iccity.orgs.urls")),
+    path("delivery/", include("iccity.delivery.urls")),
+    path("audit/", include("iccity.core.urls")),
     path("", include("iccity.plans.urls")),
 ]

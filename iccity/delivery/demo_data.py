@@ -4,6 +4,8 @@ Xiqing plan, driven through the real actions with the clock moved day by day. Ev
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import random
 
 from django.contrib.auth import get_user_model
@@ -19,6 +21,7 @@ from iccity.plans.actions import XIQING_PLAN_SLUG
 from iccity.plans.models import Plan
 
 from . import actions
+from .escalation import run_reminders
 from .models import (
     Acknowledgement, Comment, DrivenTask, ExtensionRequest, Notice, Report, ReportingCycle, WorkItem,
     WorkItemState,
@@ -85,8 +88,14 @@ def _cast(version):
     return office, leader, forces, people
 
 
+_scopes: dict[int, Scope] = {}
+
+
 def _scope(user) -> Scope:
-    return Scope.of(Actor.for_user(user))
+    """Roles do not change during a demo run: compute each person's scope once."""
+    if user.pk not in _scopes:
+        _scopes[user.pk] = Scope.of(Actor.for_user(user))
+    return _scopes[user.pk]
 
 
 def _month_starts(last: dt.date, months: int) -> list[dt.date]:
@@ -107,6 +116,7 @@ def generate(stdout, *, months: int, seed: int) -> None:
         stdout.write("督办示例：已有示例数据（如需重新生成，请加 --reset）")
         return
     rng = random.Random(seed)
+    _scopes.clear()
     version = plan.current_version
     calendar = WorkdayCalendar()
     real_today = clock.today()
@@ -148,6 +158,8 @@ def _work_items(rng, version, office, forces, calendar):
 
 @transaction.atomic
 def _run_cycle(rng, plan, period, office, leader, forces, people, calendar, counts, real_today):
+    """Simulate one cycle day by day: units write and submit, heads approve, task forces review, and the reminder
+    job runs every working day, so notices reflect what was late on that day."""
     with clock.travel(period):
         cycle, _ = actions.do_open_cycle(plan, period, scope=_scope(office), calendar=calendar)
     counts["cycles"] += 1
@@ -155,20 +167,34 @@ def _run_cycle(rng, plan, period, office, leader, forces, people, calendar, coun
     for force, lead in forces:
         for task_id in force.driven_tasks.values_list("task_id", flat=True):
             reviewer_for[task_id] = lead
+    agenda: list[tuple[dt.date, int, object]] = []  # (day, order, step): a heap of things people do
+    order = itertools.count()
     for report in cycle.reports.select_related("task", "unit"):
         liaison, head = people.get(report.unit_id, (None, None))
-        if liaison is None:
-            continue
-        behaviour = rng.random()
-        if behaviour < 0.05:
+        if liaison is None or rng.random() < 0.05:
             continue  # never reported: the reminders and escalation notices show it
-        delay = rng.randint(-4, 1) if behaviour < 0.85 else rng.randint(2, 8)
-        day = calendar.add_workdays(cycle.due_on, delay) if delay > 0 else calendar.add_workdays(cycle.due_on, delay)
-        if day > real_today:
-            continue
+        delay = rng.randint(-4, 0) if rng.random() < 0.85 else rng.randint(1, 8)
+        day = calendar.add_workdays(cycle.due_on, delay)
+        steps = _report_steps(rng, report, liaison, head, reviewer_for.get(report.task_id, office), calendar)
+        heapq.heappush(agenda, (day, next(order), steps))
         counts["reports"] += 1
-        returned = _write_and_review(rng, report, liaison, head, reviewer_for.get(report.task_id, office), day, calendar, real_today)
-        counts["returned"] += returned
+    day = calendar.add_workdays(cycle.period_end, -5)
+    last = min(cycle.closes_on, real_today)
+    while day <= last:
+        while agenda and agenda[0][0] <= day:
+            _, _, steps = heapq.heappop(agenda)
+            with clock.travel(day):
+                try:
+                    wait = next(steps)
+                except StopIteration:
+                    continue
+                except (ActionRefused, ConflictError):
+                    continue  # e.g. the cycle closed before the fix: it stays returned, as in real life
+            heapq.heappush(agenda, (calendar.add_workdays(day, wait), next(order), steps))
+        if calendar.is_workday(day):
+            run_reminders(day, calendar=calendar)
+        day += dt.timedelta(days=1)
+    counts["returned"] += cycle.reports.filter(events__action="returned").distinct().count()
     with clock.travel(min(calendar.add_workdays(cycle.due_on, 2), real_today)):
         for task in {r.task for r in cycle.reports.select_related("task")[:3]}:
             if rng.random() < 0.5:
@@ -176,46 +202,29 @@ def _run_cycle(rng, plan, period, office, leader, forces, people, calendar, coun
     _maybe_extend(rng, cycle, people, forces, office, calendar, real_today)
 
 
-def _write_and_review(rng, report, liaison, head, reviewer, day, calendar, real_today) -> int:
-    returned = 0
-    with clock.travel(day):
-        text = rng.choice(NARRATIVES).format(task=report.task.title, n=rng.randint(1, 5), m=rng.randint(1, 6),
-                                             detail=rng.choice(DETAILS))
-        actions.do_save_draft(report, {"narrative": text, "progress": rng.randint(10, 100),
-                                       "problems": rng.choice(PROBLEMS), "next_steps": "继续按计划推进。"},
-                              scope=_scope(liaison))
-        if rng.random() < 0.3:
-            actions.do_attach_evidence(report, "工作台账（示例）.pdf", PDF, scope=_scope(liaison))
-        actions.do_submit_report(report, scope=_scope(liaison))
-    step = calendar.add_workdays(day, 1)
-    if step > real_today:
-        return 0
-    with clock.travel(step):
-        actions.do_unit_approve(report, scope=_scope(head))
-    step = calendar.add_workdays(step, rng.randint(1, 3))
-    if step > real_today:
-        return 0
-    with clock.travel(step):
-        if rng.random() < 0.2:
-            actions.do_review(report, False, rng.choice(RETURN_COMMENTS), scope=_scope(reviewer))
-            returned = 1
-        else:
-            actions.do_review(report, True, "", scope=_scope(reviewer))
-            return 0
-    step = calendar.add_workdays(step, rng.randint(1, 4))
-    if step > real_today:
-        return returned
-    try:
-        with clock.travel(step):
-            actions.do_save_draft(report, {"narrative": report.revisions.first().narrative + "已按意见补充相关数据和项目名称。"},
-                                  scope=_scope(liaison))
-            actions.do_submit_report(report, scope=_scope(liaison))
-        with clock.travel(calendar.add_workdays(step, 1)):
-            actions.do_unit_approve(report, scope=_scope(head))
-            actions.do_review(report, True, "", scope=_scope(reviewer))
-    except (ActionRefused, ConflictError):
-        pass  # the cycle closed before the fix: it stays returned, as happens in real life
-    return returned
+def _report_steps(rng, report, liaison, head, reviewer, calendar):
+    """One report's life as a generator: each step runs on the day it is due and yields working days to the next."""
+    text = rng.choice(NARRATIVES).format(task=report.task.title, n=rng.randint(1, 5), m=rng.randint(1, 6),
+                                         detail=rng.choice(DETAILS))
+    actions.do_save_draft(report, {"narrative": text, "progress": rng.randint(10, 100), "problems": rng.choice(PROBLEMS),
+                                   "next_steps": "继续按计划推进。"}, scope=_scope(liaison))
+    if rng.random() < 0.3:
+        actions.do_attach_evidence(report, "工作台账（示例）.pdf", PDF, scope=_scope(liaison))
+    actions.do_submit_report(report, scope=_scope(liaison))
+    yield 1
+    actions.do_unit_approve(report, scope=_scope(head))
+    yield rng.randint(1, 3)
+    if rng.random() >= 0.2:
+        actions.do_review(report, True, "", scope=_scope(reviewer))
+        return
+    actions.do_review(report, False, rng.choice(RETURN_COMMENTS), scope=_scope(reviewer))
+    yield rng.randint(1, 4)
+    actions.do_save_draft(report, {"narrative": text + "已按意见补充相关数据和项目名称。"}, scope=_scope(liaison))
+    actions.do_submit_report(report, scope=_scope(liaison))
+    yield 1
+    actions.do_unit_approve(report, scope=_scope(head))
+    yield 1
+    actions.do_review(report, True, "", scope=_scope(reviewer))
 
 
 def _maybe_extend(rng, cycle, people, forces, office, calendar, real_today):

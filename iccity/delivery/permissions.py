@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from iccity.orgs.permissions import Actor
+from iccity.plans.models import Task
 
 from .models import Acknowledgement, AckState, ExtensionRequest, Report, ReportState, WorkItem
 from .models.work import DrivenTask
@@ -86,38 +87,89 @@ class Scope:
 
 
 def allowed(scope: Scope, perm: Perm, obj=None) -> bool:
+    """Whether ``scope`` may do ``perm`` (on ``obj``). Object permissions asked about an object of the wrong kind are
+    denied (fail closed) rather than crashing or, worse, reading a report's id as a task id."""
     actor = scope.actor
     if actor.is_public:
+        return False
+    # FIX: object permissions used to assume the object kind (AttributeError, AssertionError, or MANAGE_WORK_ITEMS
+    # taking a Report's pk for a task id); a wrong kind is now simply denied.
+    if perm in _OBJECT_KINDS and not isinstance(obj, _OBJECT_KINDS[perm]):
         return False
     if perm == Perm.VIEW_REPORT:
         return _can_view_report(scope, obj)
     if perm == Perm.EDIT_REPORT:
         return obj.unit_id in actor.units and obj.is_editable
     if perm == Perm.UNIT_APPROVE:
-        return obj.unit_id in actor.head_of and obj.state == ReportState.SUBMITTED
+        # FIX: nobody approves a revision they wrote (the action refused it, but pages were told "allowed").
+        return obj.unit_id in actor.head_of and obj.state == ReportState.SUBMITTED and not wrote_latest_revision(scope, obj)
     if perm == Perm.REVIEW:
-        return scope.reviews(obj.task_id) and obj.state == ReportState.UNIT_APPROVED
+        # FIX: also for reviewers (a unit's liaison can be a task-force member of the task force driving the task).
+        return (scope.reviews(obj.task_id) and obj.state == ReportState.UNIT_APPROVED
+                and not wrote_latest_revision(scope, obj))
     if perm == Perm.COMMENT:
-        return actor.leader or actor.office_admin or bool(scope.review_task_ids)
+        may_comment = actor.leader or actor.office_admin or bool(scope.review_task_ids)
+        # FIX: with an object, reviewers comment only on tasks their task force drives, and on a report only when
+        # they may see it (no comments on another unit's draft). Without an object: the general right, as before.
+        if isinstance(obj, Report):
+            return may_comment and _may_comment_task(scope, obj.task_id) and _can_view_report(scope, obj)
+        if isinstance(obj, Task):
+            return may_comment and _may_comment_task(scope, obj.pk)
+        return may_comment
     if perm == Perm.ACKNOWLEDGE:
-        assert isinstance(obj, Acknowledgement)
         return obj.assignment.unit_id in actor.units and obj.state == AckState.PENDING
     if perm == Perm.REROUTE:
+        # FIX: asked about an acknowledgement, only a returned one can be re-routed (as ``do_reroute`` enforces).
+        if isinstance(obj, Acknowledgement):
+            return actor.office_admin and obj.state == AckState.RETURNED
         return actor.office_admin
     if perm == Perm.MANAGE_WORK_ITEMS:
-        task_id = obj.task_id if isinstance(obj, WorkItem) else getattr(obj, "pk", None)  # a WorkItem or a Task
-        return actor.office_admin if task_id is None else scope.drives(task_id)
+        if obj is None:
+            return actor.office_admin
+        return scope.drives(obj.task_id if isinstance(obj, WorkItem) else obj.pk)  # a WorkItem or a Task
     if perm == Perm.REQUEST_EXTENSION:
-        assert isinstance(obj, WorkItem)
         return obj.lead_unit_id in actor.units
     if perm == Perm.DECIDE_EXTENSION:
-        assert isinstance(obj, ExtensionRequest)
-        return scope.drives(obj.work_item.task_id)
+        # FIX: nobody decides their own extension request (a task-force lead may also work in the lead unit).
+        own = scope.user is not None and obj.requested_by_id == scope.user.pk
+        return scope.drives(obj.work_item.task_id) and not own
     if perm == Perm.MANAGE_TASK_FORCES:
         return actor.office_admin
     if perm == Perm.VIEW_OVERVIEW:
         return actor.reads_everything or bool(actor.task_forces)
     raise ValueError(f"unknown permission {perm}")
+
+
+# The object each object permission is about (``None`` allowed where the permission also has a general form).
+_OBJECT_KINDS = {
+    Perm.VIEW_REPORT: Report,
+    Perm.EDIT_REPORT: Report,
+    Perm.UNIT_APPROVE: Report,
+    Perm.REVIEW: Report,
+    Perm.COMMENT: (Report, Task, type(None)),
+    Perm.ACKNOWLEDGE: Acknowledgement,
+    Perm.REROUTE: (Acknowledgement, type(None)),
+    Perm.MANAGE_WORK_ITEMS: (WorkItem, Task, type(None)),
+    Perm.REQUEST_EXTENSION: WorkItem,
+    Perm.DECIDE_EXTENSION: ExtensionRequest,
+}
+
+
+def _may_comment_task(scope: Scope, task_id: int) -> bool:
+    return scope.actor.leader or scope.reviews(task_id)
+
+
+def wrote_latest_revision(scope: Scope, report: Report) -> bool:
+    """Whether the scope's user last edited the report's latest revision (and so may not approve it)."""
+    if scope.user is None:
+        return False
+    cached = getattr(report, "_prefetched_objects_cache", {}).get("revisions")
+    if cached is not None:  # lists prefetch revisions: no query per report
+        latest = max(cached, key=lambda r: r.number, default=None)
+        author_id = latest.author_id if latest else None
+    else:
+        author_id = report.revisions.order_by("-number").values_list("author_id", flat=True).first()
+    return author_id is not None and author_id == scope.user.pk
 
 
 def check(scope: Scope, perm: Perm, obj=None) -> None:

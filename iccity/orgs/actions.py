@@ -136,3 +136,64 @@ def do_update_unit(unit: Unit, changes: dict, *, actor) -> Unit:
     unit.save()
     record_audit(actor, "orgs.unit.updated", unit, before=before, after=unit_snapshot(unit))
     return unit
+
+
+# ---------------------------------------------------------------- task forces (专班) and their members
+
+TASK_FORCE_ROLES = ("task_force_lead", "task_force_member")
+
+
+@transaction.atomic
+def do_create_task_force(name: str, *, actor, host_unit: Unit | None = None, leading_group: LeadingGroup | None = None,
+                         description: str = ""):
+    from iccity.core.actions import ActionRefused
+
+    from .models import TaskForce
+
+    name = name.strip()
+    if not name:
+        raise ActionRefused("专班名称不能为空")
+    group = leading_group or LeadingGroup.objects.order_by("pk").first()
+    if group is None:
+        raise ActionRefused("尚未建立领导小组，请先载入单位名录")
+    if TaskForce.objects.filter(leading_group=group, name=name).exists():
+        raise ActionRefused(f"专班“{name}”已存在")
+    force = TaskForce.objects.create(leading_group=group, name=name, host_unit=host_unit, description=description)
+    record_audit(actor, "orgs.task_force.created", force,
+                 after={"name": name, "host_unit": host_unit.name if host_unit else None})
+    return force
+
+
+@transaction.atomic
+def do_set_task_force_member(task_force, person, role: str, *, actor):
+    """A person holds one role per task force: setting lead replaces member and vice versa."""
+    from iccity.core.actions import ActionRefused
+
+    from .models import RoleAssignment
+
+    if role not in TASK_FORCE_ROLES:
+        raise ActionRefused("专班角色只能是专班负责人或专班成员")
+    current = list(RoleAssignment.objects.select_for_update().filter(person=person, task_force=task_force,
+                                                                      role__in=TASK_FORCE_ROLES))
+    before = sorted(r.role for r in current)
+    if before == [role]:
+        return current[0]
+    RoleAssignment.objects.filter(pk__in=[r.pk for r in current]).delete()
+    assignment = RoleAssignment.objects.create(person=person, role=role, task_force=task_force)
+    record_audit(actor, "orgs.task_force.member_set", task_force, before={"person": person.name, "roles": before},
+                 after={"person": person.name, "roles": [role]})
+    return assignment
+
+
+@transaction.atomic
+def do_remove_task_force_member(task_force, person, *, actor) -> None:
+    from iccity.core.actions import ActionRefused
+
+    from .models import RoleAssignment
+
+    rows = RoleAssignment.objects.filter(person=person, task_force=task_force, role__in=TASK_FORCE_ROLES)
+    roles = sorted(rows.values_list("role", flat=True))
+    if not roles:
+        raise ActionRefused(f"{person.name} 不是该专班成员")
+    rows.delete()
+    record_audit(actor, "orgs.task_force.member_removed", task_force, before={"person": person.name, "roles": roles})

@@ -26,8 +26,12 @@ class Actor:
             return cls(user=None)
         rows = list(RoleAssignment.objects.filter(person__user=user).values_list("role", "unit_id", "task_force_id"))
         by_role: dict[str, set[int]] = {}
+        task_force_roles = (Role.TASK_FORCE_LEAD, Role.TASK_FORCE_MEMBER)
         for role, unit_id, task_force_id in rows:
-            by_role.setdefault(role, set()).add(task_force_id or unit_id or 0)
+            # FIX: take the id from the field the role is scoped by. ``task_force_id or unit_id`` made a unit role row
+            # with a task force filled in count the task force's id as a unit id (and vice versa): head of the wrong unit.
+            scoped_id = task_force_id if role in task_force_roles else unit_id
+            by_role.setdefault(role, set()).add(scoped_id or 0)
         return cls(
             user=user,
             office_admin=user.is_superuser or Role.OFFICE_ADMIN in by_role,

@@ -26,6 +26,8 @@ from iccity.orgs.models import UnitType
 from .actions import XIQING_PLAN_SLUG, do_import_plan, do_set_assignment_role
 from .diff import diff_versions, previous_version
 from .forms import MatrixFilterForm, PlanUploadForm, RoleOverrideForm
+from iccity.orgs.permissions import actor_for
+
 from .models import Assignment, AssignmentRole, Plan, PlanVersion, Task, TaskKind
 from .parsing import PlanParseError
 
@@ -35,12 +37,12 @@ CHART_TOP = 15
 # ---------------------------------------------------------------- helpers
 
 def staff_required(view):
-    """Anonymous users go to the login page; logged-in non-staff (and htmx calls) get 403."""
+    """Only the leading-group office changes plans. Anonymous users go to the login page; others (and htmx calls) get 403."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated and not request.htmx:
             return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
+        if not actor_for(request).office_admin:
             raise PermissionDenied(_("只有领导小组办公室工作人员可以执行此操作"))
         return view(request, *args, **kwargs)
     return wrapper
@@ -173,7 +175,7 @@ def task_detail(request, slug, key):
     assignment_ids = [a.pk for a in task.assignments.all()]
     if request.htmx and request.GET.get("partial") == "history":
         return render(request, "plans/_history.html", {"history": _task_history(task, assignment_ids)})
-    can_edit = request.user.is_staff
+    can_edit = actor_for(request).office_admin
     if can_edit:
         for a in task.listed:
             a.form = RoleOverrideForm(initial={"role": a.role}, prefix=f"a{a.pk}")
@@ -296,7 +298,7 @@ def versions(request, slug):
              .annotate(task_count=Count("tasks", filter=Q(tasks__kind=TaskKind.TASK)))
              .order_by("-number"))
     return render(request, "plans/versions.html", {"nav": "versions", "plan": plan, "items": items,
-                                                   "can_import": request.user.is_staff})
+                                                   "can_import": actor_for(request).office_admin})
 
 
 def version_diff(request, slug, number):

@@ -48,17 +48,22 @@ def do_dispatch_plan(version: PlanVersion, *, scope: Scope, on: dt.date | None =
     return len(new)
 
 
-def _lock_pending(ack: Acknowledgement) -> Acknowledgement:
+def _lock_pending(ack: Acknowledgement, scope: Scope) -> Acknowledgement:
+    """Lock the acknowledgement; its own unit finding it already handled gets a conflict, anyone else a denial.
+
+    FIX: the permission used to be checked on the caller's instance before locking, so acknowledging twice with a
+    fresh instance said "只有本单位人员可以签收" (the permission includes "still pending") instead of "已签收".
+    """
     ack = Acknowledgement.objects.select_for_update().select_related("assignment__unit", "assignment__task").get(pk=ack.pk)
-    if ack.state != AckState.PENDING:
+    if ack.state != AckState.PENDING and ack.assignment.unit_id in scope.actor.units:
         raise ConflictError(f"该任务已{ack.get_state_display().removeprefix('已')}，无需重复操作")
+    check(scope, Perm.ACKNOWLEDGE, ack)
     return ack
 
 
 @transaction.atomic
 def do_acknowledge(ack: Acknowledgement, *, scope: Scope) -> Acknowledgement:
-    check(scope, Perm.ACKNOWLEDGE, ack)
-    ack = _lock_pending(ack)
+    ack = _lock_pending(ack, scope)
     ack.state, ack.acted_at, ack.acted_by = AckState.ACKNOWLEDGED, clock.now(), scope.user
     ack.save(update_fields=["state", "acted_at", "acted_by"])
     record_audit(scope.user, "delivery.assignment.acknowledged", ack,
@@ -69,12 +74,14 @@ def do_acknowledge(ack: Acknowledgement, *, scope: Scope) -> Acknowledgement:
 @transaction.atomic
 def do_return_assignment(ack: Acknowledgement, reason: str, *, scope: Scope) -> Acknowledgement:
     """退回: the unit says the task is not its remit; the office must re-route it."""
-    check(scope, Perm.ACKNOWLEDGE, ack)
+    ack = _lock_pending(ack, scope)
     if len(reason.strip()) < 4:
         raise ActionRefused("退回必须说明理由（至少4个字），以便办公室改派")
-    ack = _lock_pending(ack)
     ack.state, ack.acted_at, ack.acted_by, ack.return_reason = AckState.RETURNED, clock.now(), scope.user, reason.strip()
     ack.save(update_fields=["state", "acted_at", "acted_by", "return_reason"])
+    # FIX: the unit said the task is not its remit, so its untouched report slots in cycles still open go away
+    # (they would otherwise be chased by reminders); slots it already wrote in stay, nothing written is lost.
+    _close_report_slots(ack.assignment)
     record_audit(scope.user, "delivery.assignment.returned", ack, note=reason)
     return ack
 
@@ -89,6 +96,9 @@ def do_reroute(ack: Acknowledgement, unit: Unit, *, scope: Scope, note: str = ""
     if unit.is_collective:
         raise ActionRefused("请改派给具体单位，而不是集合名称")
     old = ack.assignment
+    # FIX: re-routing to the unit that returned it found that unit's own (now rerouted) acknowledgement again.
+    if unit.pk == old.unit_id:
+        raise ActionRefused("不能改派给退回该任务的单位本身，请选择其他单位")
     new_assignment, _ = Assignment.objects.get_or_create(
         task=old.task, unit=unit, parent=None,
         defaults={"position": old.position, "role": old.role, "role_source": RoleSource.OVERRIDE, "listed_name": ""},
@@ -99,9 +109,32 @@ def do_reroute(ack: Acknowledgement, unit: Unit, *, scope: Scope, note: str = ""
     today = clock.today()
     due = calendar.add_workdays(today, rule_value(ACK_DEADLINE, today)["working_days"])
     new_ack, _ = Acknowledgement.objects.get_or_create(assignment=new_assignment, defaults={"dispatched_on": today, "due_on": due})
+    _open_report_slots(new_assignment, today)  # FIX: the new unit reports in cycles already open, not only later ones
     record_audit(scope.user, "delivery.assignment.rerouted", ack,
                  before={"unit": old.unit.name}, after={"unit": unit.name}, note=note or ack.return_reason)
     create_notice(kind="ack_due", unit=unit, task=old.task, title=f"改派任务待签收：{old.task.key} {old.task.title}",
                   body=f"领导小组办公室将任务 {old.task.key} 改派本单位，请于 {due:%Y年%m月%d日} 前签收。",
                   dedupe_key=f"reroute-{new_ack.pk}")
     return new_ack
+
+
+def _close_report_slots(assignment: Assignment) -> None:
+    """Delete the unit's report slots for the task that nobody has written in yet, in cycles not yet closed."""
+    from ..models import Report, ReportState
+
+    today = clock.today()
+    if Assignment.objects.filter(task_id=assignment.task_id, unit_id=assignment.unit_id).exclude(pk=assignment.pk).exclude(
+            acknowledgement__state__in=[AckState.RETURNED, AckState.REROUTED]).exists():
+        return  # the unit is responsible for the task through another row too (e.g. named and inside a collective)
+    Report.objects.filter(task_id=assignment.task_id, unit_id=assignment.unit_id, state=ReportState.DRAFT,
+                          revisions__isnull=True, cycle__closes_on__gte=today).delete()
+
+
+def _open_report_slots(assignment: Assignment, today: dt.date) -> None:
+    """Open the new unit's report slots in the plan's cycles not yet closed (as ``do_open_cycle`` would)."""
+    from ..models import Report, ReportingCycle
+
+    cycles = ReportingCycle.objects.filter(plan_id=assignment.task.version.plan_id, closes_on__gte=today)
+    have = set(Report.objects.filter(task_id=assignment.task_id, unit_id=assignment.unit_id).values_list("cycle_id", flat=True))
+    Report.objects.bulk_create([Report(cycle=c, task_id=assignment.task_id, unit_id=assignment.unit_id,
+                                       is_lead=assignment.role == "lead") for c in cycles if c.pk not in have])

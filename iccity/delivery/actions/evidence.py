@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import uuid
 import zipfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, record_audit
@@ -48,6 +49,9 @@ def detect_type(data: bytes, extension: str) -> str | None:
         except zipfile.BadZipFile:
             return None
         if extension in _OOXML_PART:
+            # FIX: a macro-enabled document (.docm/.xlsm renamed) carries a VBA project: refuse it.
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                return None
             return MEDIA_TYPES[extension] if _OOXML_PART[extension] in names else None
         if extension == "ofd":
             return MEDIA_TYPES["ofd"] if "OFD.xml" in names else None
@@ -60,7 +64,9 @@ def detect_type(data: bytes, extension: str) -> str | None:
                 text = data.decode("gb18030")
             except UnicodeDecodeError:
                 return None
-        if "\x00" in text or any(marker.decode() in text[:2048].lower() for marker in _ACTIVE_MARKERS):
+        # FIX: look through the whole text, not only its first 2048 characters (a script further down passed).
+        lowered = text.lower()
+        if "\x00" in text or any(marker.decode() in lowered for marker in _ACTIVE_MARKERS):
             return None
         return MEDIA_TYPES[extension]
     return None
@@ -74,16 +80,29 @@ def _store(data: bytes, extension: str, media_type: str) -> EvidenceFile:
     digest = hashlib.sha256(data).hexdigest()
     existing = EvidenceFile.objects.filter(sha256=digest).first()
     if existing:
+        if not evidence_path(existing).exists():  # FIX: a row whose file went missing gets its file back
+            _write(evidence_path(existing), data)
         return existing
     record = EvidenceFile(sha256=digest, size=len(data), media_type=media_type, extension=extension)
     path = evidence_path(record)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # atomic: a reader never sees half a file
-    record.save()
+        _write(path, data)
+    try:
+        # FIX: two people uploading the same file at once: the second insert lost on the unique key and broke the
+        # whole transaction; in a savepoint the loser simply uses the winner's row.
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        return EvidenceFile.objects.get(sha256=digest)
     return record
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # FIX: a per-writer temporary name, so two writers of the same content never share a half-written ".part".
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)  # atomic: a reader never sees half a file
 
 
 @transaction.atomic
@@ -122,6 +141,9 @@ def do_remove_evidence(evidence: Evidence, *, scope: Scope) -> None:
 
     report = _lock(evidence.revision.report)
     _guard(report, scope, Perm.EDIT_REPORT, {ReportState.DRAFT, ReportState.RETURNED})
+    # FIX: judge frozenness from the database, not from the caller's instance: an instance loaded before the report
+    # was submitted (and then returned) still said "not frozen" and let evidence of a frozen revision be deleted.
+    evidence = Evidence.objects.select_related("revision").get(pk=evidence.pk)
     if evidence.revision.is_frozen:
         raise ActionRefused("已提交版本的佐证材料不能删除")
     record_audit(scope.user, "delivery.evidence.removed", report, before={"file": evidence.original_name})

@@ -8,6 +8,7 @@ the other gets a ConflictError and nothing of theirs is written.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.db import transaction
@@ -20,7 +21,7 @@ from iccity.plans.models import Plan, ReportCycle, Task
 
 from ..models import AckState, Acknowledgement, Comment, Evidence, Report, ReportEvent, ReportRevision, ReportState, ReportingCycle
 from ..notify import create_notice
-from ..permissions import Perm, Scope, allowed, check
+from ..permissions import Perm, Scope, allowed, check, wrote_latest_revision
 from ..rules import REPORT_DUE, rule_value
 from .dispatch import responsible_assignments
 
@@ -86,9 +87,47 @@ def _lock(report: Report) -> Report:
 def _guard(report: Report, scope: Scope, perm: Perm, expected: set[str]) -> None:
     """Someone who may see the report but finds it already moved on gets a conflict, not a permission error:
     that is what happens when two reviewers act at once."""
-    if report.state not in expected and allowed(scope, Perm.VIEW_REPORT, report):
-        raise ConflictError(f"该报告已被他人处理，当前状态为“{report.get_state_display()}”，请刷新后再看")
+    # FIX: the state is judged before the permission, and only for people who would be allowed in the expected state.
+    # Before, anyone who could see the report got "已被他人处理" (a reporter trying to approve, a leader trying to
+    # review), a reviewer trying to review a draft got a role error, and a head approving twice got a permission error.
+    if not _allowed_in(scope, perm, report, expected):
+        check(scope, perm, report)  # the role itself is not allowed: PermissionDenied
+    if report.state not in expected:
+        raise ConflictError(_wrong_state_message(scope, perm, report))
+    if perm in OWN_REVISION_MESSAGES and wrote_latest_revision(scope, report):
+        raise ActionRefused(OWN_REVISION_MESSAGES[perm])
     check(scope, perm, report)
+
+
+OWN_REVISION_MESSAGES = {
+    Perm.UNIT_APPROVE: "不能审核自己填报的报告，请由本单位其他负责人审核",
+    Perm.REVIEW: "不能审核自己填报的报告，请由专班其他成员或领导小组办公室审核",
+}
+
+
+def _allowed_in(scope: Scope, perm: Perm, report: Report, states: set[str]) -> bool:
+    """Whether the scope's role would allow ``perm`` if the report were in one of ``states`` (authorship aside)."""
+    if perm == Perm.UNIT_APPROVE:
+        return report.unit_id in scope.actor.head_of
+    if perm == Perm.REVIEW:
+        return scope.reviews(report.task_id)
+    probe = copy.copy(report)
+    probe.state = sorted(states)[0]
+    return allowed(scope, perm, probe)
+
+
+def _wrong_state_message(scope: Scope, perm: Perm, report: Report) -> str:
+    state = report.get_state_display()
+    if perm == Perm.EDIT_REPORT:
+        return f"报告已提交，当前状态为“{state}”，不能再修改或提交；如需修改，请由审核人退回"
+    if perm == Perm.UNIT_APPROVE and report.state in (ReportState.DRAFT, ReportState.RETURNED):
+        return f"报告尚未提交（当前状态为“{state}”），不能审核"
+    if perm == Perm.REVIEW and report.reached_review_at is None:
+        # Not sent up yet; the reviewer may not see it, so its state is not named either.
+        return "报告尚未经单位负责人审核报送，不能审核"
+    if perm == Perm.REVIEW and report.state == ReportState.SUBMITTED:
+        return "报告修改后尚未经单位负责人审核报送，不能审核"
+    return f"该报告已被他人处理，当前状态为“{state}”，请刷新后再看"
 
 
 def _transition(report: Report, *, expected: set[str], to: str, lock_version: int | None, scope: Scope,
@@ -177,10 +216,7 @@ def do_submit_report(report: Report, *, scope: Scope, lock_version: int | None =
 @transaction.atomic
 def do_unit_approve(report: Report, *, scope: Scope, lock_version: int | None = None, comment: str = "") -> Report:
     report = _lock(report)
-    _guard(report, scope, Perm.UNIT_APPROVE, {ReportState.SUBMITTED})
-    revision = report.revisions.order_by("-number").first()
-    if revision is not None and scope.user is not None and revision.author_id == scope.user.pk:
-        raise ActionRefused("不能审核自己填报的报告，请由本单位其他负责人审核")
+    _guard(report, scope, Perm.UNIT_APPROVE, {ReportState.SUBMITTED})  # also refuses the revision's own author
     extra = {} if report.reached_review_at else {"reached_review_at": clock.now()}
     return _transition(report, expected={ReportState.SUBMITTED}, to=ReportState.UNIT_APPROVED,
                        lock_version=lock_version, scope=scope, action="unit_approved", comment=comment, extra=extra)
@@ -219,9 +255,11 @@ def do_review(report: Report, accept: bool, comment: str, *, scope: Scope, lock_
 @transaction.atomic
 def do_add_comment(task: Task, text: str, *, scope: Scope, report: Report | None = None) -> Comment:
     """批示 by a leader, or a comment by a reviewer; leaders' comments are marked as instructions."""
-    check(scope, Perm.COMMENT)
-    if report is not None:
-        check(scope, Perm.VIEW_REPORT, report)
+    # FIX: the comment right is asked about the report or task itself (reviewers comment only on tasks their task force
+    # drives, and only on reports they may see), and the report must belong to the task.
+    if report is not None and report.task_id != task.pk:
+        raise ActionRefused("报告不属于该任务")
+    check(scope, Perm.COMMENT, report if report is not None else task)
     if not text.strip():
         raise ActionRefused("内容不能为空")
     comment = Comment.objects.create(task=task, report=report, author=scope.user, text=text.strip(),

@@ -81,7 +81,12 @@ def do_propose_work_items(task: Task, *, scope: Scope) -> list[WorkItem]:
     if not listed:
         raise ActionRefused("该任务没有责任单位，无法分解事项")
     lead = next((a.unit for a in listed if a.role == "lead"), listed[0].unit)
-    co_units = [a.unit for a in listed if a.unit_id != lead.pk]
+    # FIX: a collective (“各镇人民政府和街道办事处”) is not a unit anyone works in: its member units (the expanded
+    # child rows) become the co-units, so notices reach real units.
+    co_units = []
+    for a in listed:
+        members = [child.unit for child in a.expanded.select_related("unit")] if a.unit.is_collective else [a.unit]
+        co_units += [u for u in members if u.pk != lead.pk and u not in co_units]
     done = set(task.work_items.exclude(source_measure=None).values_list("source_measure_id", flat=True))
     deadline = default_deadline(task, None)
     created = []
@@ -105,6 +110,7 @@ def do_create_work_item(task: Task, data: dict, *, scope: Scope, parent: WorkIte
     check(scope, Perm.MANAGE_WORK_ITEMS, task)
     if parent is not None and parent.task_id != task.pk:
         raise ActionRefused("上级事项不属于该任务")
+    data = dict(data)  # FIX: do not empty the caller's dict (a form re-rendered after an error lost its values)
     co_units = list(data.pop("co_units", []))
     deadline = data.pop("deadline", None) or default_deadline(task, parent)
     _check_deadline(task, parent, deadline)
@@ -133,7 +139,7 @@ def do_accept_work_item(item: WorkItem, *, scope: Scope, changes: dict | None = 
     if item.state != WorkItemState.PROPOSED:
         raise ConflictError(f"该事项当前状态为“{item.get_state_display()}”，不能重复确认")
     before = _snapshot(item)
-    _apply(item, changes or {})
+    _apply(item, dict(changes or {}))  # FIX: a copy, as in do_update_work_item (``_apply`` pops co_units)
     item.baseline_deadline = item.deadline
     item.state = WorkItemState.ACTIVE
     item.save()
@@ -207,7 +213,11 @@ def do_request_extension(item: WorkItem, new_deadline: dt.date, reason: str, *, 
 
 @transaction.atomic
 def do_decide_extension(request: ExtensionRequest, approve: bool, note: str, *, scope: Scope) -> ExtensionRequest:
-    check(scope, Perm.DECIDE_EXTENSION, request)
+    check(scope, Perm.DECIDE_EXTENSION, request)  # also refuses deciding one's own request
+    item = WorkItem.objects.select_for_update().get(pk=request.work_item_id)
+    # FIX: an item finished or cancelled since the request was made is not extended any more.
+    if approve and item.state != WorkItemState.ACTIVE:
+        raise ActionRefused(f"该事项当前状态为“{item.get_state_display()}”，不能延期")
     updated = ExtensionRequest.objects.filter(pk=request.pk, state=ExtensionState.PENDING).update(
         state=ExtensionState.APPROVED if approve else ExtensionState.REJECTED,
         decided_by=scope.user, decided_at=clock.now(), decision_note=note,
@@ -215,7 +225,6 @@ def do_decide_extension(request: ExtensionRequest, approve: bool, note: str, *, 
     if not updated:
         raise ConflictError("该延期申请已被他人审批，请刷新后查看结果")
     request.refresh_from_db()
-    item = WorkItem.objects.select_for_update().get(pk=request.work_item_id)
     if approve:
         before = item.deadline
         item.deadline = request.new_deadline

@@ -17,9 +17,9 @@ def frozen_today():
 
 
 def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys):
-    call_command("demo", "--months", "2", "--seed", "7")
+    call_command("demo", "--months", "1", "--seed", "7")
     out = capsys.readouterr().out
-    assert "生成 2 个报告周期" in out
+    assert "生成 1 个报告周期" in out
     reports = Report.objects.all()
     assert reports.exists() and not reports.filter(is_demo=False).exists()
     states = set(reports.values_list("state", flat=True))
@@ -29,16 +29,13 @@ def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys
     assert not AuditEvent.objects.filter(action__startswith="delivery.", is_demo=False).exists()
     assert not Notice.objects.filter(is_demo=False).exists()
 
-    call_command("demo", "--months", "2")
+    assert set(Report.objects.values_list("cycle__label", flat=True)) == {"2026年5月"}  # the last full month
+    assert Notice.objects.filter(kind__in=["due_soon", "urge"]).exists()  # the reminder job ran day by day
+
+    call_command("demo", "--months", "1")
     assert "已有示例数据" in capsys.readouterr().out  # never doubles the data
 
-    call_command("demo", "--reset", "--months", "1")
-    assert Report.objects.filter(is_demo=True).exists()
-    assert set(Report.objects.values_list("cycle__label", flat=True)) == {"2026年5月"}  # only the last full month
-
-
-def test_the_same_seed_gives_the_same_demo(xiqing_plan, capsys):
-    call_command("demo", "--months", "1", "--seed", "3")
-    first = sorted(Report.objects.values_list("task__key", "unit__name", "state"))
-    call_command("demo", "--reset", "--months", "1", "--seed", "3")
-    assert sorted(Report.objects.values_list("task__key", "unit__name", "state")) == first
+    call_command("demo", "--remove")
+    assert not Report.objects.exists() and not WorkItem.objects.exists() and not Notice.objects.exists()
+    assert not AuditEvent.objects.filter(is_demo=True).exists()
+    assert xiqing_plan.tasks.count() == 27  # the real plan is untouched

@@ -92,7 +92,7 @@ def test_matrix_filters_change_rows_and_columns(seed_plan, live_server, page, re
 
 
 def test_staff_overrides_a_role_with_htmx(seed_plan, live_server, page, django_user_model):
-    django_user_model.objects.create_user("office", password="office-pass-123", is_staff=True)
+    django_user_model.objects.create_user("office", password="office-pass-123", is_staff=True, is_superuser=True)
     page.goto(live_server.url + "/admin/login/?next=/plans/xiqing-icc/tasks/T1/")
     page.fill("input[name=username]", "office")
     page.fill("input[name=password]", "office-pass-123")

@@ -30,15 +30,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--months", type=int, default=18, help="模拟的月数（默认18个月）")
         parser.add_argument("--seed", type=int, default=2023, help="随机种子，同一种子生成相同的数据")
-        parser.add_argument("--reset", action="store_true", help="先删除已有的示例数据")
+        parser.add_argument("--reset", action="store_true", help="先删除已有的示例数据再重新生成")
+        parser.add_argument("--remove", action="store_true", help="只删除示例数据（正式启用前使用）")
 
-    def handle(self, *args, months: int, seed: int, reset: bool, **opts):
+    def handle(self, *args, months: int, seed: int, reset: bool, remove: bool, **opts):
         if months < 1 or months > 60:
             raise CommandError("--months 应在 1 到 60 之间")
         modules = list(demo_modules())
-        if reset:
+        if reset or remove:
             for module in reversed(modules):
                 module.reset(self.stdout)
+        if remove:
+            return
         with demo.marking():
             for module in modules:
                 module.generate(self.stdout, months=months, seed=seed)

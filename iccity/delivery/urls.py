@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views, views_office, views_reports, views_tasks
+
+app_name = "delivery"
+urlpatterns = [
+    path("", views.my_tasks, name="home"),
+    path("login/", views.DeliveryLoginView.as_view(), name="login"),
+    path("acknowledgements/<int:pk>/", views.acknowledge, name="acknowledge"),
+    path("notices/<int:pk>/read/", views.mark_notice_read, name="notice_read"),
+    path("work-items/<int:pk>/extension/", views.request_extension, name="request_extension"),
+    path("reports/<int:pk>/", views_reports.report_detail, name="report"),
+    path("reports/<int:pk>/unit-decision/", views_reports.unit_decision, name="unit_decision"),
+    path("reports/<int:pk>/review/", views_reports.review_decision, name="review_decision"),
+    path("evidence/<int:pk>/", views_reports.download_evidence, name="evidence"),
+    path("evidence/<int:pk>/remove/", views_reports.remove_evidence, name="remove_evidence"),
+    path("review/", views_reports.review_queue, name="review"),
+    path("tasks/<int:pk>/", views_tasks.task_timeline, name="task"),
+    path("tasks/<int:pk>/propose/", views_tasks.propose_items, name="propose_items"),
+    path("tasks/<int:pk>/items/", views_tasks.add_item, name="add_item"),
+    path("tasks/<int:pk>/comments/", views_tasks.add_comment, name="add_comment"),
+    path("work-items/<int:pk>/edit/", views_tasks.edit_item, name="edit_item"),
+    path("work-items/<int:pk>/complete/", views_tasks.complete_item, name="complete_item"),
+    path("extensions/<int:pk>/decide/", views_tasks.decide_extension, name="decide_extension"),
+    path("overview/", views_office.overview, name="overview"),
+    path("task-forces/", views_office.task_forces, name="task_forces"),
+    path("task-forces/create/", views_office.create_task_force, name="create_task_force"),
+    path("task-forces/<int:pk>/members/", views_office.set_member, name="set_member"),
+    path("task-forces/<int:pk>/members/<int:person_pk>/remove/", views_office.remove_member, name="remove_member"),
+    path("task-forces/<int:pk>/tasks/", views_office.set_tasks, name="set_tasks"),
+]
