@@ -35,7 +35,11 @@ class AuditEvent(models.Model):
         verbose_name = _("操作记录")
         verbose_name_plural = _("操作记录")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"]),
+            # partial: makes "is there any demo data?" (asked on every page) an index probe
+            models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="core_audit_demo_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '系统'} {self.action} {self.object_repr}"

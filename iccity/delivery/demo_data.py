@@ -192,7 +192,8 @@ def _run_cycle(rng, plan, period, office, leader, forces, people, calendar, coun
                     continue  # e.g. the cycle closed before the fix: it stays returned, as in real life
             heapq.heappush(agenda, (calendar.add_workdays(day, wait), next(order), steps))
         if calendar.is_workday(day):
-            run_reminders(day, calendar=calendar)
+            with clock.travel(dt.datetime.combine(day, dt.time(8, 30))):
+                run_reminders(day, calendar=calendar)
         day += dt.timedelta(days=1)
     counts["returned"] += cycle.reports.filter(events__action="returned").distinct().count()
     with clock.travel(min(calendar.add_workdays(cycle.due_on, 2), real_today)):

@@ -16,7 +16,9 @@ def frozen_today():
         yield
 
 
-def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys):
+def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys, client):
+    banner = "本系统当前含有示例数据"
+    assert banner not in client.get("/plans/xiqing-icc/").content.decode()
     call_command("demo", "--months", "1", "--seed", "7")
     out = capsys.readouterr().out
     assert "生成 1 个报告周期" in out
@@ -32,6 +34,8 @@ def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys
     assert set(Report.objects.values_list("cycle__label", flat=True)) == {"2026年5月"}  # the last full month
     assert Notice.objects.filter(kind__in=["due_soon", "urge"]).exists()  # the reminder job ran day by day
 
+    assert banner in client.get("/plans/xiqing-icc/").content.decode()  # every page says demo data is present
+
     call_command("demo", "--months", "1")
     assert "已有示例数据" in capsys.readouterr().out  # never doubles the data
 
@@ -39,3 +43,4 @@ def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys
     assert not Report.objects.exists() and not WorkItem.objects.exists() and not Notice.objects.exists()
     assert not AuditEvent.objects.filter(is_demo=True).exists()
     assert xiqing_plan.tasks.count() == 27  # the real plan is untouched
+    assert banner not in client.get("/plans/xiqing-icc/").content.decode()
