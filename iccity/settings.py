@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "iccity.orgs",
     "iccity.plans",
     "iccity.delivery",
+    "iccity.indicators",
 ]
 
 MIDDLEWARE = [
