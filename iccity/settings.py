@@ -96,7 +96,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     # A file, not memory: concurrency tests need two connections to see the same test database, as in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-iccity.sqlite3")}
+    # One file per process, so test runs side by side (developers, helpers) never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-iccity-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
