@@ -8,3 +8,4 @@ api = NinjaAPI(title="iccity API", version="1", description="国际消费中心�
 api.add_router("/plans", plans_router)
 api.add_router("/units", orgs_router)
 api.add_router("/delivery", "iccity.delivery.api.router")
+api.add_router("/indicators", "iccity.indicators.api.router")

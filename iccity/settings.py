@@ -127,6 +127,12 @@ ICCITY_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Systems that push indicator data: "name:sha256hex,…" (hash a key with iccity.indicators.api.hash_api_key).
+ICCITY_INDICATOR_API_KEYS = {
+    digest.strip().lower(): name.strip()
+    for name, _, digest in (item.rpartition(":") for item in os.environ.get("ICCITY_INDICATOR_API_KEYS", "").split(",") if item.strip())
+}
+
 # Mail for notices (催办单 etc.); the channel's address is the recipient.
 EMAIL_HOST = os.environ.get("ICCITY_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ICCITY_EMAIL_PORT", "25"))

@@ -96,6 +96,8 @@ class Indicator(models.Model):
     plausible_max = models.DecimalField(_("合理上限"), max_digits=20, decimal_places=4, null=True, blank=True)
     published = models.BooleanField(_("公开发布"), default=False, help_text=_("公开页面只显示已发布指标"))
     limitations = models.TextField(_("局限与说明"), blank=True)
+    series_breaks = models.JSONField(_("序列断点（年份）"), default=list, blank=True,
+                                     help_text=_("如人口在2020年七普处断开：断点前后不衔接计算增速"))
     is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
