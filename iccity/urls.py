@@ -13,5 +13,6 @@ urlpatterns = [
     path("orgs/", include("iccity.orgs.urls")),
     path("delivery/", include("iccity.delivery.urls")),
     path("audit/", include("iccity.core.urls")),
+    path("indicators/", include("iccity.indicators.urls")),
     path("", include("iccity.plans.urls")),
 ]

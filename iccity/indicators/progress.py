@@ -372,24 +372,66 @@ def adopted_target(indicator, *, area: str = "西青区", as_of: dt.date | None 
     return future[0] if future else (targets[-1] if targets else None)
 
 
-def indicator_status(indicator, *, area: str = "西青区", as_of: dt.date | None = None) -> ProgressStatus:
-    """Status of one indicator for one area: adopted target, latest vintage, thresholds in force on ``as_of``."""
+def _chosen_points(observations) -> dict[int, list[SeriesPoint]]:
+    """Latest vintage of each period per indicator (rows ordered as in ``series``; the last one wins)."""
+    chosen: dict[int, dict] = {}
+    for obs in observations:
+        chosen.setdefault(obs.indicator_id, {})[obs.period] = obs
+    return {pk: [SeriesPoint(o.period, o.period_end, o.value, o.growth_rate, o.release_id, o.release.title,
+                             o.release.published_on)
+                 for o in by_period.values() if o.value is not None or o.growth_rate is not None]
+            for pk, by_period in chosen.items()}
+
+
+def _latest_series_rows(indicator_ids, area, as_of):
+    from .models import Observation
+
+    return (Observation.objects.filter(indicator_id__in=indicator_ids, area=area, breakdown_kind="",
+                                       breakdown_value="", is_cumulative=False, release__published_on__lte=as_of)
+            .select_related("release")
+            .order_by("indicator_id", "period_end", "period", "release__published_on", "release_id"))
+
+
+def indicator_statuses(indicators, *, area: str = "西青区", as_of: dt.date | None = None
+                       ) -> dict[int, tuple[SeriesPoint | None, ProgressStatus]]:
+    """(latest point, status) per indicator id: adopted target, latest vintage, thresholds in force on ``as_of``.
+    A fixed number of queries whatever the number of indicators (catalogue pages judge them all at once)."""
+    from .models import IndicatorTarget, TargetStatus
+
     as_of = as_of or clock.today()
-    target = adopted_target(indicator, area=area, as_of=as_of)
-    points = series(indicator, area=area, as_of=as_of)
-    reference = None
-    if target is not None and target.reference_indicator_id:
-        reference = series(target.reference_indicator, area=area, as_of=as_of)
-    if target is not None and target.baseline_observation_id and target.baseline_year:
-        # a relative target names the vintage of its base value: use it, not whatever the latest release says
-        base = target.baseline_observation
-        points = [p for p in points if p.period != str(target.baseline_year)] + [
-            SeriesPoint(base.period, base.period_end, base.value, base.growth_rate, base.release_id)]
-    status = progress_status(indicator, target, points, thresholds=thresholds_in_force(as_of),
-                             reference_points=reference)
-    if target is not None:
-        status.reason = f"{status.reason}（目标：{target.year}年，{target.source_document}）"
-    return status
+    ids = [i.pk for i in indicators]
+    points = _chosen_points(_latest_series_rows(ids, area, as_of))
+    targets: dict[int, list] = {}
+    for t in (IndicatorTarget.objects.filter(indicator_id__in=ids, area=area, status=TargetStatus.ADOPTED)
+              .select_related("reference_indicator", "baseline_observation").order_by("year", "id")):
+        targets.setdefault(t.indicator_id, []).append(t)
+    # the adopted target with the nearest target year not yet past; else the most recent past one
+    chosen = {pk: next((t for t in items if t.year >= as_of.year), items[-1]) for pk, items in targets.items()}
+    reference_ids = {t.reference_indicator_id for t in chosen.values() if t.reference_indicator_id}
+    references = _chosen_points(_latest_series_rows(reference_ids, area, as_of)) if reference_ids else {}
+    thresholds = thresholds_in_force(as_of)
+    result = {}
+    for indicator in indicators:
+        series_points = points.get(indicator.pk, [])
+        target = chosen.get(indicator.pk)
+        judged, reference = series_points, None
+        if target is not None and target.reference_indicator_id:
+            reference = references.get(target.reference_indicator_id, [])
+        if target is not None and target.baseline_observation_id and target.baseline_year:
+            # a relative target names the vintage of its base value: use it, not whatever the latest release says
+            base = target.baseline_observation
+            judged = [p for p in series_points if p.period != str(target.baseline_year)] + [
+                SeriesPoint(base.period, base.period_end, base.value, base.growth_rate, base.release_id)]
+        status = progress_status(indicator, target, judged, thresholds=thresholds, reference_points=reference)
+        if target is not None:
+            status.reason = f"{status.reason}（目标：{target.year}年，{target.source_document}）"
+        result[indicator.pk] = (series_points[-1] if series_points else None, status)
+    return result
+
+
+def indicator_status(indicator, *, area: str = "西青区", as_of: dt.date | None = None) -> ProgressStatus:
+    """Status of one indicator for one area (see ``indicator_statuses``)."""
+    return indicator_statuses([indicator], area=area, as_of=as_of)[indicator.pk][1]
 
 
 def describe_period(key: str) -> str:
