@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "iccity.plans",
     "iccity.delivery",
     "iccity.indicators",
+    "iccity.complaints",
 ]
 
 MIDDLEWARE = [
