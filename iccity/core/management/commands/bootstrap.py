@@ -5,25 +5,14 @@ order (the unit registry before the plan, the plan before the indicators that li
 """
 from __future__ import annotations
 
-import importlib
 import os
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
-
-def initial_data_modules():
-    for config in apps.get_app_configs():
-        if not config.name.startswith("iccity."):
-            continue
-        try:
-            yield importlib.import_module(f"{config.name}.initial_data")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.initial_data":
-                raise
+from iccity.core.hooks import app_modules
 
 
 class Command(BaseCommand):
@@ -33,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--admin-username", default=os.environ.get("ICCITY_ADMIN_USERNAME", "admin"))
 
     def handle(self, *args, admin_username: str, **opts):
-        for module in initial_data_modules():
+        for module in app_modules("initial_data"):
             module.load(self.stdout)
         self._ensure_admin(admin_username)
 

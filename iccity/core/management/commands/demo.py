@@ -5,23 +5,10 @@ Each app that has demo data provides ``iccity.<app>.demo_data`` with ``generate(
 """
 from __future__ import annotations
 
-import importlib
-
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from iccity.core import demo
-
-
-def demo_modules():
-    for config in apps.get_app_configs():
-        if not config.name.startswith("iccity."):
-            continue
-        try:
-            yield importlib.import_module(f"{config.name}.demo_data")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo_data":
-                raise
+from iccity.core.hooks import app_modules
 
 
 class Command(BaseCommand):
@@ -36,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, months: int, seed: int, reset: bool, remove: bool, **opts):
         if months < 1 or months > 60:
             raise CommandError("--months 应在 1 到 60 之间")
-        modules = list(demo_modules())
+        modules = list(app_modules("demo_data"))
         if reset or remove:
             for module in reversed(modules):
                 module.reset(self.stdout)
