@@ -54,7 +54,7 @@ def _lock_pending(ack: Acknowledgement, scope: Scope) -> Acknowledgement:
     FIX: the permission used to be checked on the caller's instance before locking, so acknowledging twice with a
     fresh instance said "只有本单位人员可以签收" (the permission includes "still pending") instead of "已签收".
     """
-    ack = Acknowledgement.objects.select_for_update().select_related("assignment__unit", "assignment__task").get(pk=ack.pk)
+    ack = Acknowledgement.objects.select_for_update(of=("self",)).select_related("assignment__unit", "assignment__task").get(pk=ack.pk)
     if ack.state != AckState.PENDING and ack.assignment.unit_id in scope.actor.units:
         raise ConflictError(f"该任务已{ack.get_state_display().removeprefix('已')}，无需重复操作")
     check(scope, Perm.ACKNOWLEDGE, ack)
@@ -90,7 +90,7 @@ def do_return_assignment(ack: Acknowledgement, reason: str, *, scope: Scope) -> 
 def do_reroute(ack: Acknowledgement, unit: Unit, *, scope: Scope, note: str = "") -> Acknowledgement:
     """改派 a returned assignment to another unit, which then acknowledges it in turn."""
     check(scope, Perm.REROUTE)
-    ack = Acknowledgement.objects.select_for_update().select_related("assignment__task").get(pk=ack.pk)
+    ack = Acknowledgement.objects.select_for_update(of=("self",)).select_related("assignment__task").get(pk=ack.pk)
     if ack.state != AckState.RETURNED:
         raise ConflictError("只有已退回的任务可以改派")
     if unit.is_collective:

@@ -81,7 +81,8 @@ def do_open_cycle(plan: Plan, day: dt.date, *, scope: Scope | None = None, calen
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("cycle", "task", "unit").get(pk=report.pk)
+    # lock the report row only, not the unit, task or cycle it joins (other reports of the unit stay free)
+    return Report.objects.select_for_update(of=("self",)).select_related("cycle", "task", "unit").get(pk=report.pk)
 
 
 def _guard(report: Report, scope: Scope, perm: Perm, expected: set[str]) -> None:
