@@ -14,5 +14,7 @@ urlpatterns = [
     path("delivery/", include("iccity.delivery.urls")),
     path("audit/", include("iccity.core.urls")),
     path("indicators/", include("iccity.indicators.urls")),
+    path("complaints/", include("iccity.complaints.urls")),
+    path("open311/v2/", include("iccity.complaints.open311")),
     path("", include("iccity.plans.urls")),
 ]

@@ -1,0 +1,109 @@
+"""Complaint and report time limits as versioned ``core.Rule`` rows (domain-public-services.md §1.1).
+
+A case is judged by the versions in force on its receipt date: Order 20 (暂行办法) rows end on 2026-04-15, the day
+SAMR Order 121 took effect, so a case received on 2026-04-14 keeps 45 working days of mediation and one received on
+2026-04-15 gets 60 calendar days. ``notes`` carries the confidence (primary / secondary / local policy); rows that are
+not primary need legal sign-off before production.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from iccity.core.actions import record_audit
+from iccity.core.models import Rule
+
+ACCEPT_DECISION = "complaints.accept_decision"
+MEDIATION_LIMIT = "complaints.mediation_limit"
+REPORT_VERIFICATION = "complaints.report_verification"
+REPORT_DECISION = "complaints.report_decision"
+ODR_NEGOTIATION = "complaints.odr_negotiation"
+LIMITATION = "complaints.limitation"
+FIRST_CONTACT = "complaints.first_contact_sla"
+DOCUMENT_NUMBER = "complaints.document_number"
+
+ORDER_20_FROM = dt.date(2020, 1, 1)  # 市场监督管理投诉举报处理暂行办法 (Order 20 of 2019) took effect
+ORDER_121_FROM = dt.date(2026, 4, 15)
+PENALTY_PROCEDURE_FROM = dt.date(2019, 4, 1)  # 市场监督管理行政处罚程序规定 (2018; amended 2021, 2022)
+
+ORDER_121_URL = "https://www.samr.gov.cn/zw/zfxxgk/fdzdgknr/fgs/art/2026/art_e4d03a20c0fd49769e408c7bf3791ff5.html"
+LOCAL_POLICY = ("本地服务标准（平台默认值，不是法定时限：未见西青区或天津市公开的消费投诉24小时响应承诺），"
+                "请区市场监管局按本地制度确认或修改")
+
+DEFAULTS = [
+    # -- acceptance decision: 7 working days, both regimes
+    {"key": ACCEPT_DECISION, "version": 1, "title": "投诉受理决定时限（暂行办法）",
+     "value": {"unit": "working_days", "amount": 7}, "from": ORDER_20_FROM, "to": ORDER_121_FROM,
+     "source": "《消费者权益保护法》第四十六条；《市场监督管理投诉举报处理暂行办法》（总局令第20号）",
+     "notes": "confidence: primary（消保法第四十六条：收到投诉之日起七个工作日内告知是否受理）"},
+    {"key": ACCEPT_DECISION, "version": 2, "title": "投诉受理决定时限", "value": {"unit": "working_days", "amount": 7},
+     "from": ORDER_121_FROM, "to": None,
+     "source": f"《消费者权益保护法》第四十六条；《市场监督管理投诉举报处理办法》（总局令第121号）{ORDER_121_URL}",
+     "notes": "confidence: primary（消保法）；第121号令沿用7个工作日系推断，待法制审核确认"},
+    # -- mediation limit: 45 working days (Order 20) → 60 calendar days (Order 121)
+    {"key": MEDIATION_LIMIT, "version": 1, "title": "调解期限（暂行办法：45个工作日）",
+     "value": {"unit": "working_days", "amount": 45}, "from": ORDER_20_FROM, "to": ORDER_121_FROM,
+     "source": "《市场监督管理投诉举报处理暂行办法》（总局令第20号）第二十四条第（五）项：自投诉受理之日起四十五个工作日内未达成调解协议的终止调解",
+     "notes": "confidence: secondary（条号据转载文本）；已被第121号令取代，仅用于2026-04-15前收到的案件"},
+    {"key": MEDIATION_LIMIT, "version": 2, "title": "调解期限（60日）",
+     "value": {"unit": "calendar_days", "amount": 60}, "from": ORDER_121_FROM, "to": None,
+     "source": f"《市场监督管理投诉举报处理办法》（总局令第121号）第二十三条第一款第（五）项：自投诉受理之日起六十日内 {ORDER_121_URL}",
+     "notes": "confidence: primary；“六十日”按自然日计算，期满日为休息日的顺延（民法典第二百零三条）"},
+    # -- reports
+    {"key": REPORT_VERIFICATION, "version": 1, "title": "举报核查与立案决定时限",
+     "value": {"unit": "working_days", "amount": 15, "extension": 15}, "from": PENALTY_PROCEDURE_FROM, "to": None,
+     "source": "《市场监督管理行政处罚程序规定》第十八条：十五个工作日内核查并决定是否立案，经负责人批准可延长十五个工作日；"
+               "检测、检验、检疫、鉴定等时间不计入 http://btdsss.gov.cn/c/2025-05-14/912884.shtml",
+     "notes": "confidence: primary"},
+    {"key": REPORT_DECISION, "version": 1, "title": "立案后作出处理决定时限",
+     "value": {"unit": "calendar_days", "amount": 90, "extension": 30}, "from": PENALTY_PROCEDURE_FROM, "to": None,
+     "source": "《市场监督管理行政处罚程序规定》：自立案之日起九十日内作出处理决定，经批准可延长三十日；中止期间不计入",
+     "notes": "confidence: secondary，待法制审核确认"},
+    {"key": ODR_NEGOTIATION, "version": 1, "title": "ODR企业先行协商期限",
+     "value": {"unit": "working_days", "amount": 10}, "from": ORDER_20_FROM, "to": None,
+     "source": "全国12315平台在线消费纠纷解决（ODR）机制：企业10个工作日内协商处理，不计入市场监管部门办理时限",
+     "notes": "confidence: secondary"},
+    # -- limitation (a flag at registration, ART16_4)
+    {"key": LIMITATION, "version": 1, "title": "投诉时效（超过即可能不予受理）", "value": {"years": 3},
+     "from": ORDER_20_FROM, "to": ORDER_121_FROM,
+     "source": "《市场监督管理投诉举报处理暂行办法》（总局令第20号）第十五条第（四）项：超过三年的不予受理",
+     "notes": "confidence: secondary；已被第121号令取代"},
+    {"key": LIMITATION, "version": 2, "title": "投诉时效（超过即可能不予受理）", "value": {"years": 3},
+     "from": ORDER_121_FROM, "to": None,
+     "source": f"《市场监督管理投诉举报处理办法》（总局令第121号）第十六条第（四）项 {ORDER_121_URL}",
+     "notes": "confidence: primary；登记时只提示（第16条第4项），由承办人决定"},
+    # -- local policy, not law
+    {"key": FIRST_CONTACT, "version": 1, "title": "首次联系投诉人时限（本地快速响应标准，24小时×7天）",
+     "value": {"unit": "hours_24x7", "amount": 24}, "from": ORDER_20_FROM, "to": None, "source": LOCAL_POLICY,
+     "notes": "confidence: local policy（非法律规定，与法定受理时限分开统计）"},
+    {"key": DOCUMENT_NUMBER, "version": 1, "title": "文书编号前缀", "value": {"prefix": "西青市监", "issuer": "天津市西青区市场监督管理局"},
+     "from": ORDER_20_FROM, "to": None, "source": "文书式样：____市监____〔年〕第__号；前缀为平台默认值，请按本局文号规则确认",
+     "notes": "confidence: local policy"},
+]
+
+
+@transaction.atomic
+def do_ensure_default_rules(actor=None) -> list[str]:
+    """Create the default versions that do not exist yet (by key and version; safe to run again; never edits a row)."""
+    created = []
+    for row in DEFAULTS:
+        if Rule.objects.filter(key=row["key"], version=row["version"]).exists():
+            continue
+        rule = Rule.objects.create(key=row["key"], version=row["version"], title=row["title"], value=row["value"],
+                                   effective_from=row["from"], effective_to=row["to"], source=row["source"],
+                                   notes=row["notes"])
+        record_audit(actor, "core.rule.created", rule, after=row["value"], note="投诉举报默认规则")
+        created.append(f"{row['key']} v{row['version']}")
+    return created
+
+
+def rule_row(key: str, on: dt.date) -> Rule:
+    """The version in force on ``on``; creates the defaults first when the key was never loaded (tests, fresh DB)."""
+    try:
+        return Rule.objects.in_force(key, on)
+    except Rule.DoesNotExist:
+        if Rule.objects.filter(key=key).exists():
+            raise
+        do_ensure_default_rules()
+        return Rule.objects.in_force(key, on)

@@ -1,0 +1,98 @@
+"""Helpers shared by the complaint pages and the Open311 endpoint: body-size guard, state labels, public notes,
+ISO 8601 dates with the +08:00 offset, and scrubbing personal data out of free text before anything is published."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.utils import timezone
+
+
+# The public form has no uploads: 64 KiB is far more than 4000 characters of description in UTF-8.
+MAX_BODY_BYTES = 64 * 1024
+
+
+def body_too_large(request, limit: int = MAX_BODY_BYTES) -> bool:
+    """Judge the declared length before Django reads the body (the site-wide cap is 25 MB for plan uploads)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > limit
+
+
+def state_label(case) -> str:
+    from . import states  # the core's module, imported late so this file loads on its own
+
+    try:
+        return states.state_label(case.case_type, case.state)
+    except ValueError:
+        return case.state
+
+
+def open311_status(case) -> str:
+    from . import states
+
+    func = getattr(states, "open311_status", None)
+    if callable(func):
+        return func(case.state)
+    machine = states.MACHINES.get(case.case_type)
+    state = machine.states.get(case.state) if machine else None
+    return state.open311 if state else "open"
+
+
+def reason_label(code: str) -> str:
+    """ART16_3 → 第16条第3项 + the article's wording (the state label already says 不予受理 / 终止调解)."""
+    from . import states
+
+    match = re.fullmatch(r"ART(\d+)_(\d+)", code or "")
+    text = states.REASONS.get(code, "")
+    if match:
+        return f"第{match[1]}条第{match[2]}项" + (f"（{text}）" if text else "")
+    return text or (code or "")
+
+
+def live_deadline(case):
+    """The legal deadline that counts in the case's current stage (acceptance decision, or handling)."""
+    from . import states
+
+    if case.state in states.ACCEPT_STAGE.get(case.case_type, ()):
+        return case.accept_due
+    if case.state in states.HANDLE_STAGE.get(case.case_type, ()):
+        return case.handle_due
+    return None
+
+
+def status_notes(case, last_public_note: str = "") -> str:
+    note = state_label(case)
+    if case.reason_code:
+        note += f"：{reason_label(case.reason_code)}"
+    if last_public_note:
+        note += f"。{last_public_note}"
+    return note
+
+
+def iso(moment) -> str | None:
+    """ISO 8601 with the district's offset (+08:00), as GeoReport v2 asks (dates always with a timezone)."""
+    if moment is None:
+        return None
+    if isinstance(moment, dt.datetime):
+        return timezone.localtime(moment).isoformat(timespec="seconds")
+    # A date-only deadline runs to the end of that day (民法典 Art. 203: a day ends at 24:00).
+    end = dt.datetime.combine(moment, dt.time(23, 59, 59))
+    return timezone.make_aware(end).isoformat(timespec="seconds")
+
+
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def scrub(text: str, case=None) -> str:
+    """Mask phone and ID numbers and the complainant's own name/phone/ID in text that is going public."""
+    text = _PHONE.sub(r"\1****\2", text or "")
+    text = _ID.sub(r"\1********\2", text)
+    if case is not None:
+        for secret in (case.person_id_number, case.person_phone, case.person_name):
+            if secret and len(secret) >= 2:
+                text = text.replace(secret, "＊" * min(len(secret), 4))
+    return text
