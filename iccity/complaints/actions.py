@@ -175,7 +175,7 @@ def do_register_case(data: dict, *, actor=None, channel: str = "web") -> list[Ca
     fields = {k: cleaned[k] for k in (
         "anonymous", "person_name", "person_phone", "person_id_type", "person_id_number", "person_address",
         "consent_publish", "respondent_name", "respondent_uscc", "respondent_address", "respondent_phone", "town",
-        "business_district", "lat", "long", "occurred_on", "amount", "description", "requests")}
+        "business_district", "lat", "long", "occurred_on", "amount", "description", "requests", "media_url")}
     with transaction.atomic():
         _lock_numbering()
         cases = []

@@ -88,6 +88,7 @@ class Case(models.Model):
     business_district = models.CharField(_("所在商圈"), max_length=60, blank=True)
     lat = models.DecimalField(_("纬度（WGS84）"), max_digits=9, decimal_places=6, null=True, blank=True)
     long = models.DecimalField(_("经度（WGS84）"), max_digits=9, decimal_places=6, null=True, blank=True)
+    media_url = models.URLField(_("图片/附件链接"), max_length=500, blank=True, help_text=_("Open311 media_url"))
     # facts
     occurred_on = models.DateField(_("发生日期"), null=True, blank=True)
     amount = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)

@@ -33,8 +33,7 @@ from .views_common import body_too_large, iso, live_deadline, scrub, status_note
 MAX_SPAN = dt.timedelta(days=90)
 MAX_ITEMS = 1000
 MAX_BODY_BYTES = 32 * 1024
-# Tianjin's bounding box (WGS84), generous; a point outside is kept and warned about, not refused.
-TIANJIN_BBOX = {"lat": (Decimal("38.55"), Decimal("40.26")), "long": (Decimal("116.70"), Decimal("118.07"))}
+from .validation import TIANJIN_BBOX  # noqa: E402  (a point outside is kept, flagged and warned about)
 PLURAL_TAGS = {"services": "service", "service_requests": "request", "attributes": "attribute", "values": "value",
                "errors": "error"}
 
@@ -240,7 +239,7 @@ def _submission(plain: dict, attributes: dict) -> tuple[dict, list[str]]:
     if media_url:
         if not media_url.startswith(("https://", "http://")) or len(media_url) > 500:
             raise Open311Error(400, "media_url 须为 http(s) 地址")
-        data["media_url"] = media_url  # not stored yet: Case has no media_url field (asked of the lead)
+        data["media_url"] = media_url
     if plain.get("lat") or plain.get("long"):
         if not (plain.get("lat") and plain.get("long")):
             raise Open311Error(400, "lat 与 long 须同时提供")
@@ -323,7 +322,7 @@ def _public_request(case: Case) -> dict:
         "address": "", "address_id": "", "zipcode": "",
         "lat": str(view["lat"]) if view["lat"] is not None else None,
         "long": str(view["long"]) if view["long"] is not None else None,
-        "media_url": "",
+        "media_url": case.media_url if case.consent_publish and case.case_type == "complaint" else "",  # as lat/long
     }
 
 

@@ -57,7 +57,10 @@ FLAG_LABELS = {
     "ANONYMOUS_REPORT": "匿名举报：不告知处理结果",
     "CALENDAR_MISSING": "节假日数据缺失，法定时限暂无法计算",
     "ENTRUSTED_MEDIATION": "委托消费者协会等组织调解",
+    "OUTSIDE_TIANJIN": "坐标不在天津市范围内（可能为GCJ-02坐标），请核对",
 }
+# Tianjin's bounding box (WGS84), generous: a point outside is kept and flagged, not refused.
+TIANJIN_BBOX = {"lat": (Decimal("38.55"), Decimal("40.26")), "long": (Decimal("116.70"), Decimal("118.07"))}
 
 
 def _text(value) -> str:
@@ -340,6 +343,15 @@ def validate_submission(data: dict, *, today: dt.date, limitation_years: int = L
             if not low <= number <= high:
                 error(field, "坐标超出范围")
             cleaned[field] = number
+
+    if cleaned["lat"] is not None and cleaned["long"] is not None and not all(
+            TIANJIN_BBOX[f][0] <= cleaned[f] <= TIANJIN_BBOX[f][1] for f in ("lat", "long")):
+        flags.append("OUTSIDE_TIANJIN")
+
+    media_url = _text(data.get("media_url"))
+    if media_url and (not media_url.startswith(("https://", "http://")) or len(media_url) > 500 or " " in media_url):
+        error("media_url", "图片/附件链接须为 http(s) 地址，且不超过500个字符")
+    cleaned["media_url"] = media_url
 
     if anonymous and not wants_complaint:
         # An anonymous report cannot be followed up with the reporter: the lead itself must be concrete.

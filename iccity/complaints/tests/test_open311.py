@@ -205,3 +205,14 @@ def test_json_is_utf8_not_escaped(client, site):
     response = client.get("/open311/v2/services.json")
     assert "餐饮服务".encode() in response.content
     json.loads(response.content.decode("utf-8"))
+
+
+def test_media_url_is_kept_and_a_point_outside_tianjin_is_flagged_for_the_handler(client, site):
+    response = post_request(client, media_url="https://img.example.org/receipt.jpg", lat="31.2304", long="121.4737")
+    assert response.status_code == 200, response.content.decode()
+    case = Case.objects.get(receipt_number=response.json()[0]["service_request_id"])
+    assert case.media_url == "https://img.example.org/receipt.jpg"
+    assert "OUTSIDE_TIANJIN" in case.flags  # Shanghai's coordinates: kept, but the handler is told
+    shown = client.get(f"/open311/v2/requests/{case.receipt_number}.json").json()[0]
+    assert shown["media_url"] == "https://img.example.org/receipt.jpg"  # the complainant consented to publication
+    assert post_request(client, media_url="javascript:alert(1)").status_code == 400
