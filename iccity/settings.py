@@ -122,7 +122,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
 LOGIN_URL = "delivery:login"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default already: a bare host in a URL field means https
 
 # Uploaded plan documents larger than this are refused before parsing.
 ICCITY_MAX_UPLOAD_BYTES = 20 * 1024 * 1024

@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.db import models, messages
 
 from iccity.core.admin_mixins import AuditedAdmin
 
@@ -41,6 +42,7 @@ class CaseAdmin(ReadOnlyAdmin):
     list_filter = ("case_type", "state", "category", "unit", "channel")
     search_fields = ("receipt_number", "respondent_name", "respondent_uscc")
     date_hierarchy = "received_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, without the warning
     inlines = [CaseEventInline]
     # personal fields are left out of the admin: the handler page shows them to the people allowed to see them
     exclude = ("person_name", "person_phone", "person_id_type", "person_id_number", "person_address", "lookup_token")
