@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib import admin
-from django.db import models, messages
+from django.contrib import admin, messages
+from django.db import models
 
 from iccity.core.admin_mixins import AuditedAdmin
 
