@@ -9,20 +9,10 @@ import secrets
 from django.contrib import admin, messages
 from django.db import models
 
-from iccity.core.admin_mixins import AuditedAdmin
+from iccity.core.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 
 from .models import Case, CaseEvent, CaseNotice, Category, Open311Key, RoutingRule
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CaseEventInline(admin.TabularInline):

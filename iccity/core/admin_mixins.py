@@ -15,3 +15,16 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             do_delete_reference_data(obj, actor=request.user)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through actions (versions, reports, cases, observations): viewable, never edited here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,7 @@ configuration (channels, task-force coverage) is editable by the office, audited
 from django.contrib import admin, messages
 
 from iccity.core.actions import ActionRefused
-from iccity.core.admin_mixins import AuditedAdmin
+from iccity.core.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 from iccity.orgs.permissions import actor_for
 
 from .actions import do_update_work_item
@@ -41,15 +41,13 @@ class OfficeOnlyMixin:
         return self._office(request)
 
 
-class ReadOnlyRecordAdmin(OfficeOnlyMixin, admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
+class ReadOnlyRecordAdmin(OfficeOnlyMixin, ReadOnlyAdmin):
+    """The office and leaders may look (OfficeOnlyMixin's view rules); nobody adds, changes or deletes.
+    OfficeOnlyMixin comes first in the MRO, so the refusals are taken from ReadOnlyAdmin explicitly."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    has_add_permission = ReadOnlyAdmin.has_add_permission
+    has_change_permission = ReadOnlyAdmin.has_change_permission
+    has_delete_permission = ReadOnlyAdmin.has_delete_permission
 
 
 @admin.register(Channel)

@@ -6,23 +6,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from iccity.core.actions import ActionRefused
-from iccity.core.admin_mixins import AuditedAdmin
+from iccity.core.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 
 from .models import (
     Dimension, Framework, IndexEdition, Indicator, IndicatorDimension, IndicatorTarget, Observation, Release,
     TargetStatus,
 )
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DimensionInline(admin.TabularInline):

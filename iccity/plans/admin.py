@@ -2,21 +2,11 @@
 may change (plan settings, a unit's lead/co role, a target's status) goes through audited actions."""
 from django.contrib import admin, messages
 
-from iccity.core.admin_mixins import AuditedAdmin
+from iccity.core.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 
 from .actions import do_set_assignment_role
 from .models import Assignment, Goal, Measure, Plan, PlanVersion, Target, Task, TaskGroup
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Plan)
