@@ -1,5 +1,5 @@
-"""Complaint figures for the indicators module (plan task 20): monthly 处理及时率, 调解成功率 and 平均处理时长, in
-total and by town, published as observations of the catalogue's complaint indicators. Each publication is a release
+"""Complaint figures for the indicators module (plan task 20): monthly 处理及时率, 调解成功率 and 平均处理时长 (in
+total and by town) and 受理件数 (by town and by 商圈), published as observations of the catalogue's complaint indicators. Each publication is a release
 of its own day, so a later recount is a new vintage, never an overwrite; the same day's recount changes nothing."""
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def monthly_metrics(year: int, month: int) -> dict[str, dict[str, Decimal | None
         if case["town"]:
             groups[case["town"]].append(case)
     out: dict[str, dict[str, Decimal | None]] = {"complaint_timely_rate": {}, "complaint_mediation_rate": {},
-                                                  "complaint_avg_days": {}}
+                                                  "complaint_avg_days": {}, "complaint_count": {}}
     for key, members in groups.items():
         judged = [c for c in members if (c["handle_due"] or c["accept_due"])]
         timely = [c for c in judged
@@ -59,6 +59,13 @@ def monthly_metrics(year: int, month: int) -> dict[str, dict[str, Decimal | None
             days = [(c["closed_at"] - c["received_at"]).total_seconds() / 86400 for c in members]
             out["complaint_avg_days"][key] = (Decimal(sum(days) / len(days)).quantize(Decimal("0.1"))
                                               if days else None)
+    received = Case.objects.filter(case_type=CaseType.COMPLAINT, received_at__gte=start, received_at__lt=end)
+    counts = out["complaint_count"]
+    for town, district in received.values_list("town", "business_district"):
+        counts[""] = counts.get("", 0) + 1
+        for key in (("town", town), ("district", district)):
+            if key[1]:
+                counts[key] = counts.get(key, 0) + 1
     return out
 
 
@@ -66,12 +73,13 @@ def indicator_rows(year: int, month: int) -> list[dict]:
     period = f"{year}-{month:02d}"
     rows = []
     for code, values in monthly_metrics(year, month).items():
-        for town, value in sorted(values.items()):
+        for key, value in sorted(values.items(), key=lambda item: str(item[0])):
             if value is None:
                 continue
-            row = {"code": code, "period": period, "value": str(value), "note": "由投诉模块按规则表时限计算"}
-            if town:
-                row.update(breakdown_kind="town", breakdown_value=town)
+            row = {"code": code, "period": period, "value": str(value), "note": "由投诉模块计算"}
+            kind, name = key if isinstance(key, tuple) else ("town", key)  # rates are keyed by town name alone
+            if name:
+                row.update(breakdown_kind=kind, breakdown_value=name)
             rows.append(row)
     return rows
 

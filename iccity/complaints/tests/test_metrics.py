@@ -27,6 +27,7 @@ def _handle(case, user, day, *, agree: bool):
 def closed_cases(world, register):
     a = register(dt.datetime(2026, 5, 6, 9, 0), occurred_on="2026-05-01")[0]
     b = register(dt.datetime(2026, 5, 7, 9, 0), occurred_on="2026-05-01", town="张家窝镇")[0]
+    register(dt.datetime(2026, 6, 1, 9, 0), occurred_on="2026-05-30", business_district="中北商圈")  # counted in June
     _handle(a, world["handler"], dt.datetime(2026, 5, 12, 10, 0), agree=True)
     _handle(b, world["handler"], dt.datetime(2026, 5, 14, 10, 0), agree=False)
     return a, b
@@ -39,6 +40,7 @@ def test_monthly_metrics_by_total_and_town(closed_cases):
     assert figures["complaint_timely_rate"][""] == Decimal("100.0")
     # 6 May 09:00 → 12 May 10:00 is 6.04 days; 7 May 09:00 → 14 May 10:00 is 7.04 days: mean 6.5
     assert figures["complaint_avg_days"] == {"": Decimal("6.5")}
+    assert figures["complaint_count"] == {"": 2, ("town", "杨柳青镇"): 1, ("town", "张家窝镇"): 1}
     assert monthly_metrics(2026, 6)["complaint_mediation_rate"] == {}
 
 
@@ -55,3 +57,5 @@ def test_publishing_twice_the_same_day_changes_nothing_and_a_later_recount_is_a_
     assert later.created == first.created and later.release.pk != first.release.pk
     assert Observation.objects.filter(indicator__code="complaint_mediation_rate", period="2026-05",
                                       breakdown_kind="").count() == 2
+    june = monthly_metrics(2026, 6)["complaint_count"]
+    assert june == {"": 1, ("town", "杨柳青镇"): 1, ("district", "中北商圈"): 1}
