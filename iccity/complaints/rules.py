@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 
-from iccity.core.actions import record_audit
+from iccity.core.actions import do_ensure_rules
 from iccity.core.models import Rule
 
 ACCEPT_DECISION = "complaints.accept_decision"
@@ -83,19 +82,10 @@ DEFAULTS = [
 ]
 
 
-@transaction.atomic
 def do_ensure_default_rules(actor=None) -> list[str]:
     """Create the default versions that do not exist yet (by key and version; safe to run again; never edits a row)."""
-    created = []
-    for row in DEFAULTS:
-        if Rule.objects.filter(key=row["key"], version=row["version"]).exists():
-            continue
-        rule = Rule.objects.create(key=row["key"], version=row["version"], title=row["title"], value=row["value"],
-                                   effective_from=row["from"], effective_to=row["to"], source=row["source"],
-                                   notes=row["notes"])
-        record_audit(actor, "core.rule.created", rule, after=row["value"], note="投诉举报默认规则")
-        created.append(f"{row['key']} v{row['version']}")
-    return created
+    return do_ensure_rules([{**row, "effective_from": row["from"], "effective_to": row["to"]} for row in DEFAULTS],
+                           actor=actor, note="投诉举报默认规则")
 
 
 def rule_row(key: str, on: dt.date) -> Rule:

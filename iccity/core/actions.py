@@ -97,3 +97,25 @@ class ActionRefused(Exception):
 
 class ConflictError(ActionRefused):
     """Somebody else changed the object first (two reviewers at once): nothing was written by the loser."""
+
+
+def do_ensure_rules(rows, *, actor=None, note: str = "") -> list[str]:
+    """Create the rule versions in ``rows`` that do not exist yet, by (key, version). Safe to run again, and never
+    edits an existing row: the office's later versions and edits stay. Each row: key, title, value,
+    effective_from, source, and optionally version (1), effective_to, notes. Returns "key vN" of the rows created."""
+    from django.db import transaction
+
+    from .models import Rule
+
+    created = []
+    with transaction.atomic():
+        for row in rows:
+            version = row.get("version", 1)
+            if Rule.objects.filter(key=row["key"], version=version).exists():
+                continue
+            rule = Rule.objects.create(key=row["key"], version=version, title=row["title"], value=row["value"],
+                                       effective_from=row["effective_from"], effective_to=row.get("effective_to"),
+                                       source=row["source"], notes=row.get("notes", ""))
+            record_audit(actor, "core.rule.created", rule, after=row["value"], note=note)
+            created.append(f"{row['key']} v{version}")
+    return created

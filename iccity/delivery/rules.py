@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
-from iccity.core.actions import record_audit
+from iccity.core.actions import do_ensure_rules
 from iccity.core.models import Rule
 
 ACK_DEADLINE = "delivery.ack_deadline"
@@ -39,18 +37,11 @@ DEFAULTS = [
 DEFAULT_EFFECTIVE_FROM = dt.date(2023, 12, 29)  # the plan's date: the defaults apply to everything under it
 
 
-@transaction.atomic
 def do_ensure_default_rules(actor=None) -> list[str]:
     """Create the default rule rows that do not exist yet (safe to run again; never changes an existing row)."""
-    created = []
-    for row in DEFAULTS:
-        if Rule.objects.filter(key=row["key"]).exists():
-            continue
-        rule = Rule.objects.create(key=row["key"], version=1, title=row["title"], value=row["value"],
-                                   effective_from=DEFAULT_EFFECTIVE_FROM, source=row.get("source", DEFAULT_SOURCE))
-        record_audit(actor, "core.rule.created", rule, after=row["value"], note="督办默认规则")
-        created.append(row["key"])
-    return created
+    return do_ensure_rules(
+        [{**row, "effective_from": DEFAULT_EFFECTIVE_FROM, "source": row.get("source", DEFAULT_SOURCE)} for row in DEFAULTS],
+        actor=actor, note="督办默认规则")
 
 
 def rule_value(key: str, on: dt.date) -> dict:

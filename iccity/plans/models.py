@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from iccity.orgs.models import Unit
 
+from .parsing.readers.numbering import chinese_counting  # the （一） headings Word renders
+
 
 class ReportCycle(models.TextChoices):
     MONTHLY = "monthly", _("按月")
@@ -100,7 +102,7 @@ class TaskGroup(models.Model):
         constraints = [models.UniqueConstraint(fields=["version", "number"], name="plans_group_unique_number")]
 
     def __str__(self) -> str:
-        return f"（{_chinese_number(self.number)}）{self.title}"
+        return f"（{chinese_counting(self.number)}）{self.title}"
 
 
 class TaskKind(models.TextChoices):
@@ -129,7 +131,7 @@ class Task(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.number}." if self.kind == TaskKind.TASK else f"（{_chinese_number(self.number)}）"
+        return f"{self.number}." if self.kind == TaskKind.TASK else f"（{chinese_counting(self.number)}）"
 
     def get_absolute_url(self) -> str:
         return reverse("plans:task", args=[self.version.plan.slug, self.key])
@@ -221,13 +223,3 @@ class Target(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
-
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def _chinese_number(n: int) -> str:
-    """1–99 in Chinese numerals, as used in （一） headings."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")

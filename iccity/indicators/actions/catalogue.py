@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from iccity.core.actions import ActionRefused, record_audit
+from iccity.core.actions import ActionRefused, do_ensure_rules, record_audit
 from iccity.core.models import Rule
 from iccity.orgs.models import Unit
 from iccity.plans.actions import XIQING_PLAN_SLUG
@@ -150,15 +150,13 @@ def do_load_catalogue(path: Path | str = DEFAULT_CATALOGUE, *, actor=None, updat
 
 # ---------------------------------------------------------------- rules
 
-@transaction.atomic
 def do_ensure_default_rules(actor=None) -> list[str]:
     """Create the progress-threshold rule if it was never created (safe to run again; never changes a row)."""
     if Rule.objects.filter(key=THRESHOLDS_RULE).exists():
-        return []
-    rule = Rule.objects.create(key=THRESHOLDS_RULE, version=1, title="指标进展判定阈值", value=dict(DEFAULT_THRESHOLDS),
-                               effective_from=DEFAULT_EFFECTIVE_FROM, source=THRESHOLDS_SOURCE)
-    record_audit(actor, "core.rule.created", rule, after=rule.value, note="指标进展默认规则")
-    return [THRESHOLDS_RULE]
+        return []  # any version counts: the office may have replaced version 1
+    return do_ensure_rules([{"key": THRESHOLDS_RULE, "title": "指标进展判定阈值", "value": dict(DEFAULT_THRESHOLDS),
+                             "effective_from": DEFAULT_EFFECTIVE_FROM, "source": THRESHOLDS_SOURCE}],
+                           actor=actor, note="指标进展默认规则")
 
 
 # ---------------------------------------------------------------- observations

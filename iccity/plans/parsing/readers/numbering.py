@@ -233,7 +233,7 @@ def _positional(n: int, digits: str) -> str:
     return "".join(digits[int(d)] for d in str(n))
 
 
-def _chinese_counting(n: int) -> str:
+def chinese_counting(n: int) -> str:
     # chineseCounting: 十 form below 100 (十, 十一, 二十一), digit by digit from 100 (一〇〇).
     if n < 10:
         return _CN_DIGITS[n]
@@ -291,8 +291,8 @@ _FORMATS = {
     "decimalEnclosedParen": lambda n: _enclosed(n, 0x2474, 20),          # ⑴
     "decimalEnclosedFullstop": lambda n: _enclosed(n, 0x2488, 20),       # ⒈
     "ideographEnclosedCircle": lambda n: _enclosed(n, 0x3280, 10),       # ㊀
-    "chineseCounting": _chinese_counting,
-    "taiwaneseCounting": _chinese_counting,
+    "chineseCounting": chinese_counting,
+    "taiwaneseCounting": chinese_counting,
     "chineseCountingThousand": _chinese_grouped,
     "taiwaneseCountingThousand": _chinese_grouped,
     "japaneseCounting": lambda n: _chinese_grouped(n, zero=""),
