@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from iccity.core import clock
@@ -356,9 +355,33 @@ def series(indicator, *, area: str = "西青区", vintage: str = "latest", break
     for obs in rows:
         if vintage == "latest" or obs.period not in chosen:
             chosen[obs.period] = obs
-    return [SeriesPoint(period=o.period, period_end=o.period_end, value=o.value, growth_rate=o.growth_rate,
-                        release_id=o.release_id, release_title=o.release.title, published_on=o.release.published_on)
-            for o in chosen.values() if o.value is not None or o.growth_rate is not None]
+    points = [SeriesPoint(period=o.period, period_end=o.period_end, value=o.value, growth_rate=o.growth_rate,
+                          release_id=o.release_id, release_title=o.release.title, published_on=o.release.published_on)
+              for o in chosen.values() if o.value is not None or o.growth_rate is not None]
+    if not points and not cumulative and getattr(indicator, "publication", "") == "cumulative":
+        # Published only as 1—N月 totals (社零 and most monthly statistics): derive single periods by differences.
+        ytd = series(indicator, area=area, vintage=vintage, breakdown=breakdown, as_of=as_of, cumulative=True)
+        return periods_from_cumulative(ytd)
+    return points
+
+
+def periods_from_cumulative(points: list[SeriesPoint]) -> list[SeriesPoint]:
+    """Single-period values from year-to-date points, each derived from its own total minus the previous one
+    (``periods.cumulative_to_periods``); a period whose previous total is missing is left out, never guessed."""
+    from .periods import PeriodError, cumulative_to_periods, parse_period
+
+    by_key = {p.period: p for p in points if p.value is not None}
+    out = []
+    for key, point in by_key.items():
+        index = parse_period(key).index
+        earlier = [k for k in by_key if k[:4] == key[:4] and parse_period(k).index == index - 1]
+        try:
+            derived = cumulative_to_periods({key: point.value, **{k: by_key[k].value for k in earlier}})
+        except PeriodError:
+            continue
+        out.append(replace(point, value=derived[key], growth_rate=None,
+                           release_title=f"{point.release_title}（由累计值推算）"))
+    return sorted(out, key=lambda p: p.period_end)
 
 
 def adopted_target(indicator, *, area: str = "西青区", as_of: dt.date | None = None):
@@ -383,11 +406,11 @@ def _chosen_points(observations) -> dict[int, list[SeriesPoint]]:
             for pk, by_period in chosen.items()}
 
 
-def _latest_series_rows(indicator_ids, area, as_of):
+def _latest_series_rows(indicator_ids, area, as_of, cumulative=False):
     from .models import Observation
 
     return (Observation.objects.filter(indicator_id__in=indicator_ids, area=area, breakdown_kind="",
-                                       breakdown_value="", is_cumulative=False, release__published_on__lte=as_of)
+                                       breakdown_value="", is_cumulative=cumulative, release__published_on__lte=as_of)
             .select_related("release")
             .order_by("indicator_id", "period_end", "period", "release__published_on", "release_id"))
 
@@ -401,6 +424,11 @@ def indicator_statuses(indicators, *, area: str = "西青区", as_of: dt.date | 
     as_of = as_of or clock.today()
     ids = [i.pk for i in indicators]
     points = _chosen_points(_latest_series_rows(ids, area, as_of))
+    # as ``series`` does: indicators published only as 1—N月 totals are judged on single months by difference
+    ytd_ids = [i.pk for i in indicators if i.publication == "cumulative" and not points.get(i.pk)]
+    if ytd_ids:
+        for pk, ytd in _chosen_points(_latest_series_rows(ytd_ids, area, as_of, cumulative=True)).items():
+            points[pk] = periods_from_cumulative(ytd)
     targets: dict[int, list] = {}
     for t in (IndicatorTarget.objects.filter(indicator_id__in=ids, area=area, status=TargetStatus.ADOPTED)
               .select_related("reference_indicator", "baseline_observation").order_by("year", "id")):

@@ -11,6 +11,7 @@ from iccity.indicators.models import Indicator, IndicatorTarget, Observation, Re
 from iccity.indicators.progress import (
     THRESHOLDS_RULE, SeriesPoint, TargetSpec, indicator_status, meets, progress_status, required_path, series,
 )
+from iccity.indicators.periods import period_end
 
 
 @dataclass
@@ -313,3 +314,22 @@ def test_indicator_status_uses_adopted_target_and_baseline_vintage(indicator):
     status = indicator_status(indicator, as_of=dt.date(2025, 6, 1))
     # base 100 as named by the target (not the revised 90): √1.32 − 1 = 14.89% vs 14.87% → on track
     assert status.code == "on_track" and "测试方案" in status.reason
+
+
+@pytest.mark.django_db
+def test_an_indicator_published_only_as_year_to_date_totals_shows_single_months_by_difference():
+    # 1—1月 100, 1—2月 210, 1—4月 450 (1—3月 missing): January 100, February 110; April cannot be derived
+    ind = Indicator.objects.create(code="ytd", name="累计发布指标", definition="测试", unit="亿元",
+                                   frequency="monthly", publication="cumulative", source_org="测试")
+    release = Release.objects.create(title="月度统计", publisher="统计局", published_on=dt.date(2026, 5, 20))
+    for key, value in (("2026-01", 100), ("2026-02", 210), ("2026-04", 450)):
+        Observation.objects.create(indicator=ind, release=release, period=key, period_end=period_end(key),
+                                   value=Decimal(value), is_cumulative=True)
+    points = series(ind, as_of=dt.date(2026, 6, 1))
+    assert [(p.period, p.value) for p in points] == [("2026-01", Decimal(100)), ("2026-02", Decimal(110))]
+    assert points[1].release_title == "月度统计（由累计值推算）"
+    assert [p.period for p in series(ind, as_of=dt.date(2026, 6, 1), cumulative=True)] == ["2026-01", "2026-02", "2026-04"]
+    from iccity.indicators.progress import indicator_statuses
+
+    latest, _status = indicator_statuses([ind], as_of=dt.date(2026, 6, 1))[ind.pk]
+    assert (latest.period, latest.value) == ("2026-02", Decimal(110))  # the catalogue agrees with the page
