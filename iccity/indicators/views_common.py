@@ -3,14 +3,12 @@ targets only), the office-only decorator, and number formatting for charts and d
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from iccity.orgs.permissions import actor_for
+from iccity.orgs.permissions import office_required as _office_required
 
 from .models import Indicator, TargetStatus
 
@@ -18,16 +16,7 @@ BREAKDOWN_LABELS = {"town": "镇街", "district": "商圈", "category": "品类"
 COMPARATOR_TEXT = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "=": "达到"}
 
 
-def office_required(view):
-    """Only the leading-group office enters data. Anonymous users go to the login page; others get 403."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated and not request.htmx:
-            return redirect_to_login(request.get_full_path())
-        if not actor_for(request).office_admin:
-            raise PermissionDenied(_("只有领导小组办公室工作人员可以录入指标数据"))
-        return view(request, *args, **kwargs)
-    return wrapper
+office_required = _office_required(message="只有领导小组办公室工作人员可以录入指标数据")
 
 
 def is_public(request) -> bool:

@@ -6,12 +6,9 @@ queries (assignments are prefetched once per page), so a bigger plan does not me
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +23,7 @@ from iccity.orgs.models import UnitType
 from .actions import XIQING_PLAN_SLUG, do_import_plan, do_set_assignment_role
 from .diff import diff_versions, previous_version
 from .forms import MatrixFilterForm, PlanUploadForm, RoleOverrideForm
-from iccity.orgs.permissions import actor_for
+from iccity.orgs.permissions import actor_for, office_required
 
 from .models import Assignment, AssignmentRole, Plan, PlanVersion, Task, TaskKind
 from .parsing import PlanParseError
@@ -35,18 +32,6 @@ CHART_TOP = 15
 
 
 # ---------------------------------------------------------------- helpers
-
-def staff_required(view):
-    """Only the leading-group office changes plans. Anonymous users go to the login page; others (and htmx calls) get 403."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated and not request.htmx:
-            return redirect_to_login(request.get_full_path())
-        if not actor_for(request).office_admin:
-            raise PermissionDenied(_("只有领导小组办公室工作人员可以执行此操作"))
-        return view(request, *args, **kwargs)
-    return wrapper
-
 
 def _plan(slug: str) -> Plan:
     return get_object_or_404(Plan, slug=slug)
@@ -189,7 +174,7 @@ def task_detail(request, slug, key):
 
 
 @require_POST
-@staff_required
+@office_required
 def set_role(request, slug, key, pk):
     assignment = get_object_or_404(
         Assignment.objects.select_related("unit", "task__version__plan"),
@@ -316,7 +301,7 @@ def version_diff(request, slug, number):
     })
 
 
-@staff_required
+@office_required
 def import_plan(request, slug=None):
     plan = _plan(slug) if slug else None
     form = PlanUploadForm(request.POST or None, request.FILES or None)
