@@ -7,6 +7,8 @@ import re
 
 from django.utils import timezone
 
+from . import states
+
 
 # The public form has no uploads: 64 KiB is far more than 4000 characters of description in UTF-8.
 MAX_BODY_BYTES = 64 * 1024
@@ -22,8 +24,6 @@ def body_too_large(request, limit: int = MAX_BODY_BYTES) -> bool:
 
 
 def state_label(case) -> str:
-    from . import states  # the core's module, imported late so this file loads on its own
-
     try:
         return states.state_label(case.case_type, case.state)
     except ValueError:
@@ -31,11 +31,6 @@ def state_label(case) -> str:
 
 
 def open311_status(case) -> str:
-    from . import states
-
-    func = getattr(states, "open311_status", None)
-    if callable(func):
-        return func(case.state)
     machine = states.MACHINES.get(case.case_type)
     state = machine.states.get(case.state) if machine else None
     return state.open311 if state else "open"
@@ -43,7 +38,6 @@ def open311_status(case) -> str:
 
 def reason_label(code: str) -> str:
     """ART16_3 → 第16条第3项 + the article's wording (the state label already says 不予受理 / 终止调解)."""
-    from . import states
 
     match = re.fullmatch(r"ART(\d+)_(\d+)", code or "")
     text = states.REASONS.get(code, "")
@@ -54,7 +48,6 @@ def reason_label(code: str) -> str:
 
 def live_deadline(case):
     """The legal deadline that counts in the case's current stage (acceptance decision, or handling)."""
-    from . import states
 
     if case.state in states.ACCEPT_STAGE.get(case.case_type, ()):
         return case.accept_due
