@@ -159,14 +159,23 @@ def _may_comment_task(scope: Scope, task_id: int) -> bool:
     return scope.actor.leader or scope.reviews(task_id)
 
 
+def with_latest_author(queryset: QuerySet) -> QuerySet:
+    """Annotate reports with their latest revision's author, so lists can ask UNIT_APPROVE / REVIEW per report
+    without a query each."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import ReportRevision
+
+    latest = ReportRevision.objects.filter(report=OuterRef("pk")).order_by("-number").values("author_id")[:1]
+    return queryset.annotate(latest_author_id=Subquery(latest))
+
+
 def wrote_latest_revision(scope: Scope, report: Report) -> bool:
     """Whether the scope's user last edited the report's latest revision (and so may not approve it)."""
     if scope.user is None:
         return False
-    cached = getattr(report, "_prefetched_objects_cache", {}).get("revisions")
-    if cached is not None:  # lists prefetch revisions: no query per report
-        latest = max(cached, key=lambda r: r.number, default=None)
-        author_id = latest.author_id if latest else None
+    if hasattr(report, "latest_author_id"):  # annotated by with_latest_author
+        author_id = report.latest_author_id
     else:
         author_id = report.revisions.order_by("-number").values_list("author_id", flat=True).first()
     return author_id is not None and author_id == scope.user.pk

@@ -24,7 +24,7 @@ from . import actions
 from .actions.evidence import can_download, evidence_path
 from .forms import DecisionForm, ReportForm, parse_figures
 from .models import Evidence, Report, ReportRevision, ReportState, WorkItem, WorkItemState
-from .permissions import DENIED_MESSAGES, Perm, allowed, check, visible_reports
+from .permissions import DENIED_MESSAGES, Perm, allowed, check, visible_reports, with_latest_author
 from .views_common import Countdown, back, delivery_view, flash_refusal
 
 SAFE_FALLBACK_TYPE = "application/octet-stream"
@@ -41,14 +41,6 @@ def frozen_revisions() -> Prefetch:
                     queryset=ReportRevision.objects.filter(submitted_at__isnull=False).select_related("author")
                     .prefetch_related("completed_items", Prefetch("evidence", queryset=Evidence.objects.select_related("file")))
                     .order_by("-number"))
-
-
-def may_review(scope, report: Report) -> bool:
-    """``allowed(scope, REVIEW, report)`` for lists, without its query per report: the latest revision's author comes
-    from the prefetched ``frozen`` revisions (a report waiting for review has no unfrozen revision)."""
-    latest = report.frozen[0] if report.frozen else None
-    own = latest is not None and scope.user is not None and latest.author_id == scope.user.pk
-    return scope.reviews(report.task_id) and report.state == ReportState.UNIT_APPROVED and not own
 
 
 def _revisions(report: Report, own_unit: bool) -> list[ReportRevision]:
@@ -235,8 +227,8 @@ def _decide(request, pk, *, reviewer: bool):
     except ActionRefused as exc:
         error, done = exc.message, ""
     if request.htmx:  # the review queue swaps just this report's card
-        report = _report_qs().prefetch_related(frozen_revisions()).get(pk=report.pk)
-        report.can_review = may_review(scope, report)
+        report = with_latest_author(_report_qs()).prefetch_related(frozen_revisions()).get(pk=report.pk)
+        report.can_review = allowed(scope, Perm.REVIEW, report)
         return render(request, "delivery/_review_card.html", {
             "r": report, "error": error, "done": done, "comment": comment if error else "",
             "decision": DecisionForm(initial={"lock_version": report.lock_version}),
@@ -274,14 +266,14 @@ def review_queue(request):
         pending = pending.filter(task_id__in=scope.review_task_ids)
     keys = set(pending.values_list("cycle_id", "task_id"))
     cycle_ids, task_ids = {c for c, _t in keys}, {t for _c, t in keys}
-    reports = list(visible_reports(scope, _report_qs().filter(cycle_id__in=cycle_ids, task_id__in=task_ids))
+    reports = list(visible_reports(scope, with_latest_author(_report_qs()).filter(cycle_id__in=cycle_ids, task_id__in=task_ids))
                    .prefetch_related(frozen_revisions())
                    .order_by("cycle__due_on", "task__kind", "task__number", "-is_lead", "unit__sort_order"))
     groups: OrderedDict = OrderedDict()
     for report in reports:
         if (report.cycle_id, report.task_id) not in keys:
             continue
-        report.can_review = may_review(scope, report)
+        report.can_review = allowed(scope, Perm.REVIEW, report)
         group = groups.setdefault((report.cycle_id, report.task_id), {"task": report.task, "cycle": report.cycle, "reports": []})
         group["reports"].append(report)
     for group in groups.values():
