@@ -53,6 +53,13 @@ INSTALLED_APPS = [
     "iccity.delivery",
     "iccity.indicators",
     "iccity.complaints",
+    "iccity.evaluation",
+    "iccity.reports",
+    "iccity.consumption",
+    "iccity.places",
+    "iccity.events",
+    "iccity.surveys",
+    "iccity.credit",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,12 @@ urlpatterns = [
     path("indicators/", include("iccity.indicators.urls")),
     path("complaints/", include("iccity.complaints.urls")),
     path("open311/v2/", include("iccity.complaints.open311")),
+    path("evaluation/", include("iccity.evaluation.urls")),
+    path("reports/", include("iccity.reports.urls")),
+    path("consumption/", include("iccity.consumption.urls")),
+    path("places/", include("iccity.places.urls")),
+    path("events/", include("iccity.events.urls")),
+    path("surveys/", include("iccity.surveys.urls")),
+    path("credit/", include("iccity.credit.urls")),
     path("", include("iccity.plans.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Admin of the consumption app (Chinese; saves go through actions)."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsumptionConfig(AppConfig):
+    name = "iccity.consumption"
+    label = "consumption"
+    verbose_name = _("消费监测")

@@ -1,0 +1,1 @@
+"""Admin of the credit app (Chinese; saves go through actions)."""

@@ -1,0 +1,1 @@
+"""Admin of the evaluation app (Chinese; saves go through actions)."""

@@ -1,0 +1,1 @@
+"""Admin of the events app (Chinese; saves go through actions)."""

@@ -1,0 +1,1 @@
+"""Admin of the places app (Chinese; saves go through actions)."""

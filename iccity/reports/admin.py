@@ -1,0 +1,1 @@
+"""Admin of the reports app (Chinese; saves go through actions)."""
