@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-fast check-python migrate bootstrap clean
+.PHONY: setup run test test-fast check-python migrate bootstrap clean bench bench-consumption bench-evaluation
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -48,6 +48,16 @@ run: bootstrap
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest 没有收集到任何测试：视为失败"; exit 1; fi; exit $$status
+
+# Benchmarks print their figures as ratios against a baseline measured in the same run (never asserted in unit tests).
+ROWS ?= 10000000
+bench-consumption: setup
+	$(BIN)/python bench/consumption.py --rows $(ROWS)
+
+bench-evaluation: setup
+	$(BIN)/python bench/evaluation.py
+
+bench: bench-evaluation bench-consumption
 
 clean:
 	rm -rf $(VENV) node_modules var iccity/static/vendor

@@ -1,7 +1,6 @@
-from django.urls import path  # noqa: F401
-
-from . import views  # noqa: F401
+"""Each area of the app keeps its URL patterns next to its views; this module joins them."""
+from . import views_dashboards, views_lights, views_scoring
 
 app_name = "evaluation"
 
-urlpatterns: list = []
+urlpatterns = views_lights.urlpatterns + views_scoring.urlpatterns + views_dashboards.urlpatterns

@@ -1,7 +1,6 @@
-from django.urls import path  # noqa: F401
-
-from . import views  # noqa: F401
+"""Each area of the app keeps its URL patterns next to its views; this module joins them."""
+from . import views_documents, views_ledger
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = views_documents.urlpatterns + views_ledger.urlpatterns

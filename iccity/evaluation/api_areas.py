@@ -1,0 +1,1 @@
+"""Imports each api_* module so its endpoints register on the router."""

@@ -1,0 +1,2 @@
+"""Pages of the evaluation app (views_dashboards)."""
+urlpatterns: list = []

@@ -1,1 +1,0 @@
-"""State changes of the reports app: each a do_* function, one transaction, with an audit record."""

@@ -1,0 +1,2 @@
+"""Pages of the reports app (views_documents)."""
+urlpatterns: list = []
