@@ -1,7 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "credit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.disclosure, name="disclosure"),
+    path("office/", views.office, name="office"),
+]

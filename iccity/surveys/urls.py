@@ -1,7 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.wave_list, name="waves"),
+    path("<slug:wave>/", views.wave_index, name="index"),
+    path("<slug:wave>/<slug:area>/", views.survey_form, name="form"),
+    path("<slug:wave>/<slug:area>/thanks/", views.thanks, name="thanks"),
+]
