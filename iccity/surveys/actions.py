@@ -11,7 +11,7 @@ from iccity.core.actions import ActionRefused, record_audit
 
 from .models import Answer, Response, Survey, SurveyArea, SurveyDimension, SurveyItem, Wave
 
-INDICATOR_CODE = "consumer_satisfaction"
+INDICATOR_CODE = "local_satisfaction_index"  # quarterly, by 商圈; never mixed with the 中消协 series
 
 
 def device_hash(wave: Wave, token: str) -> str:
@@ -145,15 +145,15 @@ def do_freeze_wave(wave: Wave, *, actor=None) -> Wave:
 
 
 def indicator_rows(wave: Wave) -> list[dict]:
-    """Observation rows for the catalogue's annual 消费者满意度: overall, plus one row per 商圈 when the catalogue
-    allows a ``district`` breakdown. The note carries n, margin and deff, as the reference asks for every score."""
+    """Observation rows for the catalogue's quarterly 区内消费者满意度监测指数 (the quarter the wave closes in):
+    overall, plus one row per 商圈 when the catalogue allows a ``district`` breakdown. The note carries n, margin and deff, as the reference asks for every score."""
     from iccity.indicators.models import Indicator
 
     results = wave.frozen_results
     indicator = Indicator.objects.filter(code=INDICATOR_CODE).first()
     if indicator is None:
-        raise ActionRefused(f"指标目录中没有“{INDICATOR_CODE}”（消费者满意度），请先加载指标目录")
-    period = str(wave.closes_on.year)
+        raise ActionRefused(f"指标目录中没有“{INDICATOR_CODE}”（区内消费者满意度监测指数），请先加载指标目录")
+    period = f"{wave.closes_on.year}Q{(wave.closes_on.month - 1) // 3 + 1}"
     deff = results["parameters"]["design_effect"]
 
     def note(block: dict) -> str:

@@ -9,7 +9,7 @@ from iccity.complaints import forms as complaint_forms
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
 
-from ..actions import do_freeze_wave, do_publish_to_indicators, do_submit_response
+from ..actions import do_create_wave, do_freeze_wave, do_publish_to_indicators, do_submit_response
 from ..models import Response
 from ..results import compute, results_for
 from ..views import DEVICE_COOKIE
@@ -91,20 +91,27 @@ def test_freeze_keeps_the_result_and_publishing_needs_it(wave, django_user_model
         frozen = results_for(wave)
         assert frozen["frozen"] and frozen["overall"]["index"] == round((800 / 9 + 500 / 9) / 2, 1)
         do_publish_to_indicators(wave)
-    obs = Observation.objects.get(indicator__code="consumer_satisfaction", breakdown_kind="")
-    assert obs.period == "2026" and float(obs.value) == frozen["overall"]["index"]
+    obs = Observation.objects.get(indicator__code="local_satisfaction_index", breakdown_kind="")
+    assert obs.period == "2026Q2" and float(obs.value) == frozen["overall"]["index"]
     assert "n=2" in obs.note and "deff=1.4" in obs.note
+    by_district = dict(Observation.objects.filter(indicator__code="local_satisfaction_index", breakdown_kind="district")
+                       .values_list("breakdown_value", "value"))
+    # every item answered 9 in 中北 and 6 in 南站: (x−1)/9×100, one decimal
+    assert {name: float(v) for name, v in by_district.items()} == {"中北商圈": 88.9, "南站商圈": 55.6}
 
 
-def test_publishing_an_unfinished_year_is_refused_by_the_indicators_checks(wave):
+def test_publishing_before_the_quarter_ends_is_refused_by_the_indicators_checks(wave):
     from iccity.indicators.actions.catalogue import do_load_catalogue
 
     do_load_catalogue()
-    submit(wave, "zhongbei", 9, "device-token-g0000001")
-    with clock.travel(dt.date(2026, 7, 2)):
-        do_freeze_wave(wave)
+    early = do_create_wave(code="2026-may", title="2026年5月测评", survey=wave.survey, areas=list(wave.areas.all()),
+                           opens_on=dt.date(2026, 5, 1), closes_on=dt.date(2026, 5, 15))
+    with clock.travel(dt.date(2026, 5, 10)):
+        submit(early, "zhongbei", 9, "device-token-g0000001")
+    with clock.travel(dt.date(2026, 5, 20)):
+        do_freeze_wave(early)
         with pytest.raises(ActionRefused, match="尚未结束"):
-            do_publish_to_indicators(wave)
+            do_publish_to_indicators(early)
 
 
 # ---- public pages
