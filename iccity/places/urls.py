@@ -1,7 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "places"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.place_map, name="map"),
+    path("<int:pk>/", views.place_detail, name="detail"),
+    path("coverage/", views.coverage_page, name="coverage"),
+]
