@@ -51,11 +51,28 @@ def do_ensure_survey(definition: dict, *, actor=None, note: str = "") -> tuple[S
 
 
 @transaction.atomic
-def do_ensure_area(code: str, name: str, *, actor=None, position: int = 0) -> SurveyArea:
-    area, created = SurveyArea.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+def do_ensure_area(code: str, name: str, *, actor=None, position: int = 0, place=None) -> SurveyArea:
+    area, created = SurveyArea.objects.get_or_create(code=code, defaults={"name": name, "position": position,
+                                                                          "place": place})
     if created:
-        record_audit(actor, "surveys.area.created", area, after={"code": code, "name": name})
+        record_audit(actor, "surveys.area.created", area, after={"code": code, "name": name,
+                                                                  "place": place.pk if place else None})
     return area
+
+
+@transaction.atomic
+def do_ensure_areas_from_places(*, actor=None) -> list[SurveyArea]:
+    """One survey area per published 商圈 in ``places`` that has none yet (safe to run again; never renames)."""
+    from iccity.places.models import Place, PlaceKind
+
+    created = []
+    districts = Place.objects.filter(kind=PlaceKind.DISTRICT, is_published=True, survey_area__isnull=True)
+    for place in districts.order_by("pk"):
+        code = f"place-{place.pk}"
+        if SurveyArea.objects.filter(code=code).exists():
+            continue
+        created.append(do_ensure_area(code, place.name, actor=actor, position=100 + place.pk, place=place))
+    return created
 
 
 def _decimal(value, label: str, low: Decimal, high: Decimal) -> Decimal:

@@ -61,7 +61,9 @@ def default_definition() -> dict:
 
 
 def load(stdout) -> None:
-    from .actions import do_ensure_survey
+    from .actions import do_ensure_areas_from_places, do_ensure_survey
 
     survey, created = do_ensure_survey(default_definition(), note="默认问卷（中消协城市测评维度）")
     stdout.write(f"满意度问卷：{'已创建' if created else '已存在'} {survey}\n")
+    areas = do_ensure_areas_from_places()
+    stdout.write(f"测评商圈：按商圈名录新增 {len(areas)} 个\n")

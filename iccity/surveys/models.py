@@ -13,10 +13,13 @@ from iccity.core import clock, demo
 
 
 class SurveyArea(models.Model):
-    """A 商圈 that is surveyed (its own small table until it is linked to ``places``)."""
+    """A 商圈 that is surveyed: normally one of the 商圈 in ``places`` (linked, created by ``iccity bootstrap``); an
+    area without a place stays possible for ad-hoc survey sites."""
 
     code = models.SlugField(_("代码"), max_length=60, unique=True, help_text=_("用于网址，如 zhongbei"))
     name = models.CharField(_("商圈名称"), max_length=100)
+    place = models.OneToOneField("places.Place", verbose_name=_("对应商圈"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="survey_area")
     position = models.PositiveIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
     is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
