@@ -39,7 +39,8 @@ def frozen_revisions() -> Prefetch:
     """Submitted revisions, newest first, with evidence: what people outside the unit may read."""
     return Prefetch("revisions", to_attr="frozen",
                     queryset=ReportRevision.objects.filter(submitted_at__isnull=False).select_related("author")
-                    .prefetch_related("completed_items", Prefetch("evidence", queryset=Evidence.objects.select_related("file")))
+                    .prefetch_related("completed_items", "quality_flags",
+                                      Prefetch("evidence", queryset=Evidence.objects.select_related("file")))
                     .order_by("-number"))
 
 

@@ -6,3 +6,16 @@ class EvaluationConfig(AppConfig):
     name = "iccity.evaluation"
     label = "evaluation"
     verbose_name = _("评估考核")
+
+    def ready(self):
+        from iccity.delivery.signals import report_submitted
+
+        report_submitted.connect(_check_submitted_report, dispatch_uid="evaluation.quality.check_submitted")
+
+
+def _check_submitted_report(sender, report=None, revision=None, **kwargs):
+    """Quality flags for a freshly submitted revision (runs after the submission committed; never raises)."""
+    from .actions.quality import check_after_submit
+
+    if revision is not None:
+        check_after_submit(revision.pk)

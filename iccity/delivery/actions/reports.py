@@ -23,6 +23,7 @@ from ..models import AckState, Acknowledgement, Comment, Evidence, Report, Repor
 from ..notify import create_notice
 from ..permissions import Perm, Scope, allowed, check, wrote_latest_revision
 from ..rules import REPORT_DUE, rule_value
+from ..signals import report_submitted
 from .dispatch import responsible_assignments
 
 EDITABLE_FIELDS = ("narrative", "progress", "problems", "next_steps", "figures")
@@ -209,6 +210,7 @@ def do_submit_report(report: Report, *, scope: Scope, lock_version: int | None =
         raise ActionRefused("“工作进展”不能为空")
     now = clock.now()
     ReportRevision.objects.filter(pk=revision.pk).update(submitted_at=now)
+    transaction.on_commit(lambda: report_submitted.send(Report, report=report, revision=revision))
     extra = {} if report.first_submitted_at else {"first_submitted_at": now}
     return _transition(report, expected={ReportState.DRAFT, ReportState.RETURNED}, to=ReportState.SUBMITTED,
                        lock_version=lock_version, scope=scope, action="submitted", extra=extra)

@@ -71,15 +71,15 @@ def test_december_warning_goes_to_stderr_without_failing(db):
     assert "2027年的法定节假日安排尚未录入" in err and out.startswith("催报与督办")
 
 
-def test_tick_runs_all_three_and_still_sends_when_an_earlier_step_failed(cast, cycle, settings):
+def test_tick_runs_every_step_and_still_sends_when_an_earlier_step_failed(cast, cycle, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from iccity.delivery.models import Channel
 
     Channel.objects.create(kind="email", name="商务局邮箱", unit=cast.lead_unit, address="swj@example.cn")
     out, _ = run("tick", "--date", CAL.add_workdays(cycle.due_on, 1).isoformat())
     lines = out.strip().splitlines()
-    assert [line.split("：")[0] for line in lines] == ["报告周期", "催报与督办", "发送通知"]
-    assert re.search(r"成功 [1-9]\d* 条", lines[2])
+    assert [line.split("：")[0] for line in lines] == ["报告周期", "催报与督办", "亮灯", "发送通知"]
+    assert re.search(r"成功 [1-9]\d* 条", lines[3])
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError):
         call_command("delivery", "tick", "--date", "2026-12-01", stdout=out, stderr=err)

@@ -43,7 +43,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         for name, text in (("open-cycles", "开启各方案当前报告周期（可重复执行）"), ("remind", "催报、签收提醒与逾期督办"),
-                           ("tick", "依次执行 open-cycles、remind、send-notices（供定时任务调用）")):
+                           ("tick", "依次执行 open-cycles、remind、lights、send-notices（供定时任务调用）")):
             p = sub.add_parser(name, help=text)
             p.add_argument("--date", help="按此日期执行（默认今天），格式 YYYY-MM-DD")
             if name == "tick":
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             "open-cycles": [self.open_cycles],
             "remind": [self.remind],
             "send-notices": [self.send_notices],
-            "tick": [self.open_cycles, self.remind, self.send_notices],
+            "tick": [self.open_cycles, self.remind, self.lights, self.send_notices],
         }[subcommand]
         errors = []
         for step in steps:
@@ -101,6 +101,15 @@ class Command(BaseCommand):
             self.stderr.write(f"提示：{warning}")
         if summary.missing_years:
             raise CommandError(f"催报与督办未完成：{summary.missing_message()}（{summary.unjudged} 项未能判断）")
+
+    def lights(self, day: dt.date, opts) -> None:
+        """Recompute task lights before notices go out, so a task turning red is announced in the same run."""
+        from iccity.evaluation.actions.lights import do_refresh_lights  # evaluation builds on delivery, not the reverse
+
+        changed = 0
+        for plan in Plan.objects.filter(versions__isnull=False).distinct().order_by("pk"):
+            changed += len(do_refresh_lights(plan.current_version, day))
+        self.stdout.write(f"亮灯：{changed} 项任务灯色变化")
 
     def send_notices(self, day: dt.date, opts) -> None:
         self.stdout.write(deliver_pending(limit=opts["limit"]).line())

@@ -1,0 +1,72 @@
+"""Quarterly likelihood-of-delivery ratings (the delivery-unit method, domain-plan-and-delivery.md §4): reading side.
+
+The office rates each task each quarter on red / amber-red / amber-green / green with four judgement areas; the light
+the platform computed that day is stored beside the human judgement. A later rating of the same task and quarter
+supersedes the earlier one; all stay in the history.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from iccity.core import clock
+
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+AREAS = ("planning", "capacity", "stage", "evidence")
+LEVEL_RANK = {"red": 0, "amber_red": 1, "amber_green": 2, "green": 3}
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def parse_quarter(quarter: str) -> tuple[int, int]:
+    m = QUARTER_RE.match(quarter or "")
+    if not m:
+        from iccity.core.actions import ActionRefused
+
+        raise ActionRefused(f"季度格式不正确：“{quarter}”，应为如 2026Q4")
+    return int(m.group(1)), int(m.group(2))
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    year, q = parse_quarter(quarter)
+    start = dt.date(year, 3 * q - 2, 1)
+    end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def previous_quarter(quarter: str) -> str:
+    year, q = parse_quarter(quarter)
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def current_ratings(version, quarter: str | None = None) -> dict[int, "DeliveryRating"]:  # noqa: F821
+    """The rating in force per task id for a quarter (the latest one not superseded); one query."""
+    from .models import DeliveryRating
+
+    quarter = quarter or quarter_of(clock.today())
+    parse_quarter(quarter)
+    rows = (DeliveryRating.objects.filter(task__version=version, quarter=quarter, superseded_by__isnull=True)
+            .select_related("task", "rated_by").order_by("task_id", "-rated_at", "-id"))
+    out: dict[int, DeliveryRating] = {}  # noqa: F821
+    for r in rows:
+        out.setdefault(r.task_id, r)
+    return out
+
+
+def history(task) -> list:
+    """All ratings of a task, newest quarter first, with the change from the previous quarter's final rating."""
+    from .models import DeliveryRating
+
+    rows = list(DeliveryRating.objects.filter(task=task).select_related("rated_by", "superseded_by")
+                .order_by("-quarter", "-rated_at", "-id"))
+    final_by_quarter: dict[str, object] = {}
+    for r in rows:
+        if r.is_current:
+            final_by_quarter.setdefault(r.quarter, r)
+    for r in rows:
+        before = final_by_quarter.get(previous_quarter(r.quarter))
+        r.previous_level = before.level if before else None
+        r.change = None if before is None else LEVEL_RANK[r.level] - LEVEL_RANK[before.level]
+    return rows
