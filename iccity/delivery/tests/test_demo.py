@@ -19,6 +19,10 @@ def frozen_today():
 def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys, client):
     banner = "本系统当前含有示例数据"
     assert banner not in client.get("/plans/xiqing-icc/").content.decode()
+    import io
+
+    from iccity.evaluation import initial_data as evaluation_rules
+    evaluation_rules.load(io.StringIO())  # bootstrap's job: the demo never creates policy rules
     call_command("demo", "--months", "1", "--seed", "7")
     out = capsys.readouterr().out
     assert "生成 1 个报告周期" in out
@@ -36,10 +40,19 @@ def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys
 
     assert banner in client.get("/plans/xiqing-icc/").content.decode()  # every page says demo data is present
 
+    # judgement on the demo activity is derived by the real jobs and marked too
+    from iccity.evaluation.models import DeliveryRating, ScoreRun, TaskLight
+    assert "评估考核示例" in out
+    assert ScoreRun.objects.filter(period="2026-05").exists() and not ScoreRun.objects.filter(is_demo=False).exists()
+    assert DeliveryRating.objects.filter(quarter="2026Q2").count() == xiqing_plan.tasks.count()
+    assert not DeliveryRating.objects.filter(is_demo=False).exists()
+    assert TaskLight.objects.count() == xiqing_plan.tasks.count()
+
     call_command("demo", "--months", "1")
     assert "已有示例数据" in capsys.readouterr().out  # never doubles the data
 
     call_command("demo", "--remove")
+    assert not ScoreRun.objects.exists() and not DeliveryRating.objects.exists() and not TaskLight.objects.exists()
     assert not Report.objects.exists() and not WorkItem.objects.exists() and not Notice.objects.exists()
     assert not AuditEvent.objects.filter(is_demo=True).exists()
     assert xiqing_plan.tasks.count() == 27  # the real plan is untouched
