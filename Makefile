@@ -56,9 +56,10 @@ test: setup
 	  if [ $$status -eq 5 ]; then echo "pytest 没有收集到任何测试：视为失败"; exit 1; fi; exit $$status
 
 # Benchmarks print their figures as ratios against a baseline measured in the same run (never asserted in unit tests).
-ROWS ?= 10000000
+# One process per size, so each peak-memory figure is that size's own.
+ROWS ?= 10000000 100000000
 bench-consumption: setup
-	$(BIN)/python bench/consumption.py --rows $(ROWS)
+	for rows in $(ROWS); do $(BIN)/python bench/consumption.py --rows $$rows || exit 1; done
 
 bench-evaluation: setup
 	$(BIN)/python bench/evaluation.py

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from iccity.core.actions import ActionRefused, do_delete_reference_data
+from iccity.core.admin_mixins import ReadOnlyAdmin
 
 from . import actions
 from .models import Event, Occurrence
@@ -55,22 +56,13 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(admin.ModelAdmin):
+class OccurrenceAdmin(ReadOnlyAdmin):
     """Editions change only through actions (SEQUENCE must rise): confirm and cancel are admin actions."""
 
     list_display = ("event", "starts_on", "ends_on", "edition", "status_label", "feed_sequence", "is_published", "is_demo")
     list_filter = ("event", "confirmed", "is_published", "is_demo")
     date_hierarchy = "starts_on"
     actions = ["confirm", "cancel"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_act_permission(self, request):
         # the table itself is read-only here; acting on editions needs the model's change permission

@@ -2,18 +2,9 @@
 generation go through the office page (``/reports/documents/``), which validates and audits them."""
 from django.contrib import admin
 
+from iccity.core.admin_mixins import ReadOnlyAdmin
+
 from .models import DocumentTemplate, GeneratedDocument
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DocumentTemplate)

@@ -24,7 +24,7 @@ def synthetic_daily(effect: float = 0.10, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     days = pd.date_range(START, END, freq="D")
     t = np.arange(len(days))
-    weekday = np.array([0.9, 0.88, 0.9, 0.95, 1.05, 1.25, 1.15])[days.dayofweek]
+    weekday = np.array([0.9, 0.88, 0.9, 0.95, 1.05, 1.25, 1.15])[days.day_of_week]
     season = 1 + 0.03 * np.sin(2 * np.pi * t / 365.25)
     rows = []
     for i, district in enumerate([TREATED, *OTHERS]):
