@@ -11,7 +11,11 @@ DEMO_ROWS_PER_MONTH = 50_000
 def generate(stdout, months: int, seed: int) -> None:
     from .actions.ingest import do_ingest
     from .generate import generate as make
+    from .models import IngestionRun
 
+    if IngestionRun.objects.filter(is_demo=True).exists():
+        stdout.write("消费监测示例：已有示例数据（如需重新生成，请加 --reset）\n")
+        return
     end = clock.today()
     start = (end.replace(day=1) - dt.timedelta(days=31 * max(months - 1, 0))).replace(day=1)
     with tempfile.TemporaryDirectory() as tmp:
