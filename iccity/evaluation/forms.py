@@ -5,13 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import RatingLevel
-from .ratings import QUARTER_RE
+from .ratings import is_quarter
 
 
 class QuarterField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
-        if value and not QUARTER_RE.match(value):
+        if value and not is_quarter(value):
             raise forms.ValidationError(_("季度格式应为如 2026Q4"))
         return value
 

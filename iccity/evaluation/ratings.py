@@ -7,11 +7,9 @@ supersedes the earlier one; all stay in the history.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from iccity.core import clock
 
-QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 AREAS = ("planning", "capacity", "stage", "evidence")
 LEVEL_RANK = {"red": 0, "amber_red": 1, "amber_green": 2, "green": 3}
 
@@ -21,19 +19,34 @@ def quarter_of(day: dt.date) -> str:
 
 
 def parse_quarter(quarter: str) -> tuple[int, int]:
-    m = QUARTER_RE.match(quarter or "")
-    if not m:
+    from iccity.indicators import periods
+
+    try:
+        parsed = periods.parse_period(quarter or "")
+    except periods.PeriodError:
+        parsed = None
+    if parsed is None or parsed.frequency != periods.QUARTERLY or parsed.key != quarter:
         from iccity.core.actions import ActionRefused
 
         raise ActionRefused(f"季度格式不正确：“{quarter}”，应为如 2026Q4")
-    return int(m.group(1)), int(m.group(2))
+    return parsed.year, parsed.index
+
+
+def is_quarter(text: str) -> bool:
+    from iccity.core.actions import ActionRefused
+
+    try:
+        parse_quarter(text)
+    except ActionRefused:
+        return False
+    return True
 
 
 def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    from iccity.indicators import periods
+
     year, q = parse_quarter(quarter)
-    start = dt.date(year, 3 * q - 2, 1)
-    end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
-    return start, end
+    return dt.date(year, 3 * q - 2, 1), periods.period_end(quarter)
 
 
 def previous_quarter(quarter: str) -> str:

@@ -25,7 +25,6 @@ A row with a ``cap`` limits the absolute total of that event per unit and period
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -105,22 +104,20 @@ class ScoringPeriod:
 
 
 def parse_period(text: str) -> ScoringPeriod:
-    """``2026-03`` (month) or ``2026Q1`` (quarter); anything else is refused with a Chinese message."""
-    s = str(text or "").strip().upper()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", s):
-        year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            raise ActionRefused(f"考核期“{text}”的月份不对：应为 01—12")
-        start, months, quarterly = dt.date(year, month, 1), 1, False
-    elif m := re.fullmatch(r"(\d{4})Q([1-4])", s):
-        year, q = int(m[1]), int(m[2])
-        start, months, quarterly = dt.date(year, 3 * q - 2, 1), 3, True
-        s = f"{year}Q{q}"
-    else:
+    """``2026-03`` (month) or ``2026Q1`` (quarter), read by the indicators' period keys; anything else (a year, a
+    1—N月 total, free Chinese wording) is refused with a Chinese message."""
+    from iccity.indicators import periods
+
+    wanted = str(text or "").strip().upper()
+    try:
+        parsed = periods.parse_period(wanted)
+    except periods.PeriodError as problem:
+        raise ActionRefused(f"考核期“{text}”有误：{problem.message}") from None
+    if parsed.frequency not in (periods.MONTHLY, periods.QUARTERLY) or parsed.cumulative or parsed.key != wanted:
         raise ActionRefused(f"无法识别考核期“{text}”：请写成 2026-03（月）或 2026Q1（季度）")
-    y, m2 = divmod(start.month - 1 + months, 12)
-    end = dt.date(start.year + y, m2 + 1, 1) - dt.timedelta(days=1)
-    return ScoringPeriod(key=s, start=start, end=end, quarterly=quarterly)
+    quarterly = parsed.frequency == periods.QUARTERLY
+    start = dt.date(parsed.year, 3 * parsed.index - 2 if quarterly else parsed.index, 1)
+    return ScoringPeriod(key=parsed.key, start=start, end=parsed.end, quarterly=quarterly)
 
 
 # ---------------------------------------------------------------- rules

@@ -102,7 +102,7 @@ def rating_form(request, task_id: int):
     task = get_object_or_404(Task, pk=task_id)
     quarter = request.GET.get("quarter") or ratings_mod.quarter_of(clock.today())
     current = None
-    if ratings_mod.QUARTER_RE.match(quarter):
+    if ratings_mod.is_quarter(quarter):
         current = ratings_mod.current_ratings(task.version, quarter).get(task.pk)
     initial = {"quarter": quarter}
     if current:
