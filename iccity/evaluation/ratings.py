@@ -45,8 +45,8 @@ def is_quarter(text: str) -> bool:
 def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
     from iccity.indicators import periods
 
-    year, q = parse_quarter(quarter)
-    return dt.date(year, 3 * q - 2, 1), periods.period_end(quarter)
+    parse_quarter(quarter)
+    return periods.period_bounds(quarter)
 
 
 def previous_quarter(quarter: str) -> str:

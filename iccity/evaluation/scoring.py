@@ -115,9 +115,8 @@ def parse_period(text: str) -> ScoringPeriod:
         raise ActionRefused(f"考核期“{text}”有误：{problem.message}") from None
     if parsed.frequency not in (periods.MONTHLY, periods.QUARTERLY) or parsed.cumulative or parsed.key != wanted:
         raise ActionRefused(f"无法识别考核期“{text}”：请写成 2026-03（月）或 2026Q1（季度）")
-    quarterly = parsed.frequency == periods.QUARTERLY
-    start = dt.date(parsed.year, 3 * parsed.index - 2 if quarterly else parsed.index, 1)
-    return ScoringPeriod(key=parsed.key, start=start, end=parsed.end, quarterly=quarterly)
+    start, end = periods.period_bounds(parsed.key)
+    return ScoringPeriod(key=parsed.key, start=start, end=end, quarterly=parsed.frequency == periods.QUARTERLY)
 
 
 # ---------------------------------------------------------------- rules

@@ -113,6 +113,13 @@ def period_end(key: str) -> dt.date:
     return parse_period(key).end
 
 
+def period_bounds(key: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a year, quarter or month key (``2024``, ``2024Q1``, ``2024-03``)."""
+    p = parse_period(key)
+    first_month = {ANNUAL: 1, QUARTERLY: 3 * p.index - 2, MONTHLY: p.index}[p.frequency]
+    return dt.date(p.year, first_month, 1), p.end
+
+
 def period_label(key: str, *, cumulative: bool = False) -> str:
     p = parse_period(key)
     if p.frequency == ANNUAL:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, record_audit
 from iccity.indicators.actions.observations import ImportOutcome, do_push_observations
+from iccity.indicators.periods import period_bounds
 
 from .. import metrics
 from ..engine import Engine
@@ -23,13 +24,6 @@ from ..engine import Engine
 PUBLISHER = "consumption feed"
 AREA = "西青区"
 AUDIT_ACTION = "consumption.metrics.published"
-
-
-def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    year, mon = int(month[:4]), int(month[5:7])
-    first = dt.date(year, mon, 1)
-    nxt = dt.date(year + (mon == 12), mon % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)
 
 
 def _pct(share) -> str | None:
@@ -49,7 +43,7 @@ def observation_rows(engine: Engine, months: list[str], *, window=metrics.DEFAUL
     note = f"夜间时段{window[0]:02d}:00—次日{window[1]:02d}:00，消费数据接入计算"
     rows: list[dict] = []
     for month in sorted(set(months)):
-        first, last = _month_bounds(month)
+        first, last = period_bounds(month)
         if last >= today:
             continue
         for kind, by in (("", ()), ("district", ("district",)), ("town", ("town",))):

@@ -107,3 +107,11 @@ def test_quarterly_cumulative():
 def test_annual_values_need_no_conversion():
     with pytest.raises(PeriodError):
         cumulative_to_periods({"2024": 1})
+
+
+def test_period_bounds_give_the_first_and_last_day_of_years_quarters_and_months():
+    from iccity.indicators.periods import period_bounds
+
+    assert period_bounds("2024") == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert period_bounds("2026Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert period_bounds("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))

@@ -43,13 +43,15 @@ def issuer_name() -> str:
 
 
 def month_bounds(period: str) -> tuple[dt.date, dt.date]:
+    from iccity.indicators import periods
+
     try:
-        year, month = (int(x) for x in period.split("-"))
-        start = dt.date(year, month, 1)
-    except (ValueError, TypeError):
+        parsed = periods.parse_period(period)
+    except (periods.PeriodError, TypeError):
+        parsed = None
+    if parsed is None or parsed.frequency != periods.MONTHLY or parsed.cumulative:
         raise ActionRefused(f"报告期“{period}”格式应为 YYYY-MM，如 2026-05")
-    end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return start, end
+    return periods.period_bounds(parsed.key)
 
 
 def default_period(plan) -> str:
