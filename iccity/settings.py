@@ -94,6 +94,20 @@ TEMPLATES = [
     },
 ]
 
+def _test_database_name(database: dict) -> str:
+    """The test database is named after a digest of the migrations, so ``--reuse-db`` keeps it exactly while the
+    schema is the same and a changed migration gets a fresh one (pytest-xdist adds _gw0, _gw1… per worker)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(BASE_DIR.glob("*/migrations/*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    tag = digest.hexdigest()[:10]
+    if database["ENGINE"].endswith("sqlite3"):
+        return str(VAR_DIR / f"test-iccity-{tag}.sqlite3")
+    return f"test_{database['NAME']}_{tag}"
+
+
 _default_sqlite = f"sqlite:///{VAR_DIR / 'iccity.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_sqlite, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -103,9 +117,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-    # A file, not memory: concurrency tests need two connections to see the same test database, as in production.
-    # One file per process, so test runs side by side (developers, helpers) never share a database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-iccity-{os.getpid()}.sqlite3")}
+# SQLite tests use a file, not memory: concurrency tests need two connections to see the same test database.
+DATABASES["default"]["TEST"] = {"NAME": _test_database_name(DATABASES["default"])}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
