@@ -25,9 +25,11 @@ def record_audit(
     after: Any = None,
     note: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    from .audit_chain import append
+
+    event = AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label(actor),
+        actor_label=actor_label(actor)[:150],
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
@@ -36,6 +38,8 @@ def record_audit(
         after=after,
         note=note,
     )
+    append(event)  # links it into the tamper-evident hash chain and saves it
+    return event
 
 
 def history_for(obj: models.Model):
