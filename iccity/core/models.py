@@ -6,6 +6,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +90,9 @@ class Rule(models.Model):
     versions are kept so past decisions stay reproducible.
     """
 
-    key = models.SlugField(_("规则键"), max_length=100)
+    # Keys are dotted by app ("delivery.ack_deadline"); a SlugField refused every one of them in the admin.
+    key = models.CharField(_("规则键"), max_length=100, db_index=True, validators=[RegexValidator(
+        r"^[a-z0-9][a-z0-9._-]*$", _("规则键只能包含小写字母、数字、点、下划线和连字符，如 delivery.ack_deadline"))])
     version = models.PositiveIntegerField(_("版本"), default=1)
     title = models.CharField(_("名称"), max_length=200)
     value = models.JSONField(_("取值"))
