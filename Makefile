@@ -49,7 +49,7 @@ bootstrap: migrate
 run: bootstrap
 	$(BIN)/iccity collectstatic --noinput --verbosity 0
 	@echo "iccity 已启动：http://$(HOST):$(PORT)/  （管理后台 /admin/，API 文档 /api/docs）"
-	$(BIN)/iccity runserver $(HOST):$(PORT)
+	ICCITY_DEBUG=1 $(BIN)/iccity runserver $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \

@@ -16,3 +16,20 @@ api.add_router("/places", "iccity.places.api.router")
 api.add_router("/events", "iccity.events.api.router")
 api.add_router("/surveys", "iccity.surveys.api.router")
 api.add_router("/credit", "iccity.credit.api.router")
+
+
+# Production security: an unexpected error is logged and answered with a short JSON 500, never a traceback (ninja's
+# default handler returns the traceback as text whenever DEBUG is on). Django's own refusals keep their handling.
+import logging  # noqa: E402
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation  # noqa: E402
+
+_log = logging.getLogger("iccity.api")
+
+
+@api.exception_handler(Exception)
+def _unexpected_error(request, exc):
+    if isinstance(exc, (PermissionDenied, SuspiciousOperation)):
+        raise exc
+    _log.exception("API %s %s failed", request.method, request.path)
+    return api.create_response(request, {"detail": "服务器内部错误，已记录，请稍后再试或联系管理员。"}, status=500)
