@@ -73,6 +73,8 @@ def _document_errors(schema):
                 extra["403"] = _answer("无权访问，或缺少 CSRF 令牌", _ERROR)
             if "{" in path:
                 extra["404"] = _answer("路径中的对象不存在", _ERROR)
-            for code, answer in extra.items():
-                responses.setdefault(code, answer)
+            documented = {str(code) for code in responses}  # ninja's keys are ints: compare as text, or the JSON
+            for code, answer in extra.items():             # would carry "403" twice and parsers refuse it
+                if code not in documented:
+                    responses[code] = answer
     return schema
