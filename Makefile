@@ -49,7 +49,7 @@ bootstrap: migrate
 run: bootstrap
 	$(BIN)/iccity collectstatic --noinput --verbosity 0
 	@echo "iccity 已启动：http://$(HOST):$(PORT)/  （管理后台 /admin/，API 文档 /api/docs）"
-	$(BIN)/iccity runserver $(HOST):$(PORT)
+	ICCITY_DEBUG=1 $(BIN)/iccity runserver $(HOST):$(PORT)
 
 # Across the cores with pytest-xdist (one test database per worker, files of one module on one worker); the test
 # databases are kept between runs (--reuse-db; their names carry a digest of the migrations, so a schema change gets

@@ -82,7 +82,8 @@ def measure(db: Path, media: Path, scale: float, runs: int) -> dict:
             except NoReverseMatch:
                 result["notes"].append(f"evaluation:{name} 尚无 URL，跳过")
                 continue
-            result["pages"][name] = _timed(lambda: client.get(url), runs, check=lambda r: r.status_code,
+            # secure=True: production settings redirect plain HTTP to HTTPS (docs/security.md)
+            result["pages"][name] = _timed(lambda: client.get(url, secure=True), runs, check=lambda r: r.status_code,
                                            connection=connection, capture=CaptureQueriesContext)
         from iccity.reports.actions.ledger import do_export_ledger, do_preview_ledger_import
 

@@ -4,7 +4,14 @@ from ninja import NinjaAPI
 from iccity.orgs.api import router as orgs_router
 from iccity.plans.api import router as plans_router
 
-api = NinjaAPI(title="iccity API", version="1", description="国际消费中心城市建设推进平台接口", urls_namespace="api")
+class IccityAPI(NinjaAPI):
+    """Documents the error answers every operation can give (see ``_document_errors`` below)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return _document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = IccityAPI(title="iccity API", version="1", description="国际消费中心城市建设推进平台接口", urls_namespace="api")
 api.add_router("/plans", plans_router)
 api.add_router("/units", orgs_router)
 api.add_router("/delivery", "iccity.delivery.api.router")
@@ -16,3 +23,58 @@ api.add_router("/places", "iccity.places.api.router")
 api.add_router("/events", "iccity.events.api.router")
 api.add_router("/surveys", "iccity.surveys.api.router")
 api.add_router("/credit", "iccity.credit.api.router")
+
+
+# Production security: an unexpected error is logged and answered with a short JSON 500, never a traceback (ninja's
+# default handler returns the traceback as text whenever DEBUG is on). Django's own refusals keep their handling.
+import logging  # noqa: E402
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation  # noqa: E402
+from django.db import DataError  # noqa: E402
+
+_log = logging.getLogger("iccity.api")
+
+
+@api.exception_handler(Exception)
+def _unexpected_error(request, exc):
+    if isinstance(exc, (PermissionDenied, SuspiciousOperation)):
+        raise exc
+    if isinstance(exc, (OverflowError, DataError)):
+        # An id or number beyond what the database column holds (SQLite raises OverflowError, PostgreSQL DataError):
+        # invalid input, answered like ninja's own validation errors.
+        return api.create_response(request, {"detail": [{"type": "out_of_range", "msg": "数值超出允许范围"}]},
+                                   status=422)
+    _log.exception("API %s %s failed", request.method, request.path)
+    return api.create_response(request, {"detail": "服务器内部错误，已记录，请稍后再试或联系管理员。"}, status=500)
+
+
+# API robustness (issue 12): the answers ninja and Django give outside a view's declared responses are part of the
+# contract too, so clients (and the schemathesis test) can rely on the schema: 422 for invalid input, 401/403 where a
+# login is required (403 also for a missing CSRF token), 404 where a path names an object, 500 as answered above.
+_ERROR = {"type": "object", "properties": {"detail": {"type": "string", "description": "中文错误说明"}},
+          "required": ["detail"]}
+_INVALID = {"type": "object", "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+            "required": ["detail"]}
+
+
+def _answer(text: str, schema: dict) -> dict:
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
+
+
+def _document_errors(schema):
+    for path, methods in schema.get("paths", {}).items():
+        for operation in methods.values():
+            responses = operation.setdefault("responses", {})
+            extra = {"500": _answer("服务器内部错误（不含调用栈）", _ERROR)}
+            if operation.get("parameters") or operation.get("requestBody"):
+                extra["422"] = _answer("参数或请求体不符合接口定义", _INVALID)
+            if operation.get("security"):
+                extra["401"] = _answer("未登录", _ERROR)
+                extra["403"] = _answer("无权访问，或缺少 CSRF 令牌", _ERROR)
+            if "{" in path:
+                extra["404"] = _answer("路径中的对象不存在", _ERROR)
+            documented = {str(code) for code in responses}  # ninja's keys are ints: compare as text, or the JSON
+            for code, answer in extra.items():             # would carry "403" twice and parsers refuse it
+                if code not in documented:
+                    responses[code] = answer
+    return schema

@@ -6,6 +6,7 @@ Defaults give a working embedded setup (SQLite under ``var/``); production overr
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -34,7 +35,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("ICCITY_DEBUG", "1") == "1"
+DEBUG = os.environ.get("ICCITY_DEBUG", "0") == "1"  # production unless explicitly on (make run sets ICCITY_DEBUG=1)
 ALLOWED_HOSTS = os.environ.get("ICCITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -137,7 +138,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
-WHITENOISE_USE_FINDERS = DEBUG  # serve app static files without collectstatic while developing and testing
+WHITENOISE_USE_FINDERS = DEBUG or "pytest" in sys.modules  # serve app static files without collectstatic while developing and testing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -177,3 +178,26 @@ ICCITY_CONSUMPTION_DIR = Path(os.environ.get("ICCITY_CONSUMPTION_DIR", VAR_DIR /
 # Optional map tiles under the 商圈 map, e.g. 天地图 with a key ({z}/{x}/{y} template); empty = boundaries only,
 # no outside requests.
 ICCITY_MAP_TILE_URL = os.environ.get("ICCITY_MAP_TILE_URL", "")
+
+# Production security (issue 12: headers and cookies). Production is what you get unless ICCITY_DEBUG=1.
+# TLS ends at nginx, which must set X-Forwarded-Proto itself (overwriting the client's): name that header in
+# ICCITY_PROXY_SSL_HEADER (e.g. X-Forwarded-Proto) so Django trusts it and does not redirect HTTPS requests again.
+# Under pytest the test client and the browser tests' live server speak plain HTTP, so the TLS-only settings (redirect,
+# HSTS, Secure cookies) stay off there; iccity/core/tests/test_security_headers.py checks them in a production process.
+_TLS_ONLY = not DEBUG and "pytest" not in sys.modules
+SECURE_SSL_REDIRECT = _TLS_ONLY
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if _TLS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True  # only the directive; entering the preload list is the domain owner's separate decision
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _TLS_ONLY
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # no script reads them: pages carry the CSRF token themselves
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+if os.environ.get("ICCITY_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + os.environ["ICCITY_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy without inline script (iccity.core.security); the tile server's origin joins img-src.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "iccity.core.security.ContentSecurityPolicyMiddleware")

@@ -25,9 +25,11 @@ def record_audit(
     after: Any = None,
     note: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    from .audit_chain import append
+
+    event = AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label(actor),
+        actor_label=actor_label(actor)[:150],
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
@@ -36,6 +38,8 @@ def record_audit(
         after=after,
         note=note,
     )
+    append(event)  # links it into the tamper-evident hash chain and saves it
+    return event
 
 
 def history_for(obj: models.Model):
@@ -119,3 +123,72 @@ def do_ensure_rules(rows, *, actor=None, note: str = "") -> list[str]:
             record_audit(actor, "core.rule.created", rule, after=row["value"], note=note)
             created.append(f"{row['key']} v{version}")
     return created
+
+
+# Rule edits from the admin: a new version or new dates/source on an existing one, never a silent overwrite of a
+# value that past decisions were judged by.
+RULE_EDITABLE = ("effective_from", "effective_to", "source", "notes")
+
+
+def _rule_state(rule) -> dict:
+    return {"key": rule.key, "version": rule.version, "title": rule.title, "value": rule.value,
+            "effective_from": rule.effective_from.isoformat(),
+            "effective_to": rule.effective_to.isoformat() if rule.effective_to else None,
+            "source": rule.source, "notes": rule.notes}
+
+
+def check_rule_dates(effective_from, effective_to) -> None:
+    if effective_to is not None and effective_to <= effective_from:
+        raise ActionRefused("失效日期必须晚于生效日期")
+
+
+def do_create_rule_version(*, key: str, title: str, value, effective_from, source: str, notes: str = "",
+                           effective_to=None, actor=None):
+    """Add the next version of rule ``key`` (version 1 for a new key). An open-ended earlier version that starts
+    before the new one is closed on its start date, so exactly one version is in force on each day."""
+    from django.db import transaction
+
+    from .models import Rule
+
+    if not (source or "").strip():
+        raise ActionRefused("规则必须注明依据/来源")
+    check_rule_dates(effective_from, effective_to)
+    with transaction.atomic():
+        versions = Rule.objects.select_for_update().filter(key=key).order_by("-version")
+        latest = versions.first()
+        previous = versions.filter(effective_to__isnull=True, effective_from__lt=effective_from).first()
+        before = None
+        if previous is not None:
+            before = _rule_state(previous)
+            previous.effective_to = effective_from
+            previous.save(update_fields=["effective_to"])
+            record_audit(actor, "core.rule.closed", previous, before=before, after=_rule_state(previous),
+                         note=f"新版本自 {effective_from:%Y-%m-%d} 起生效")
+        rule = Rule.objects.create(key=key, version=(latest.version + 1) if latest else 1, title=title, value=value,
+                                   effective_from=effective_from, effective_to=effective_to, source=source,
+                                   notes=notes)
+        record_audit(actor, "core.rule.created", rule, before=before, after=_rule_state(rule), note="新版本")
+    return rule
+
+
+def do_update_rule(rule, *, actor=None, **changes):
+    """Change the dates, source or notes of one rule version; its key, version and value stay as they were."""
+    from django.db import transaction
+
+    unknown = set(changes) - set(RULE_EDITABLE)
+    if unknown:
+        raise ActionRefused("规则的键、版本和取值不能修改，请新建版本")
+    with transaction.atomic():
+        rule = type(rule).objects.select_for_update().get(pk=rule.pk)
+        before = _rule_state(rule)
+        for name, value in changes.items():
+            setattr(rule, name, value)
+        if not (rule.source or "").strip():
+            raise ActionRefused("规则必须注明依据/来源")
+        check_rule_dates(rule.effective_from, rule.effective_to)
+        after = _rule_state(rule)
+        if after == before:
+            return rule
+        rule.save(update_fields=list(changes))
+        record_audit(actor, "core.rule.updated", rule, before=before, after=after)
+    return rule

@@ -6,6 +6,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,10 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
     is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
+    # Hash chain (core.audit_chain): position, predecessor's hash, this row's hash. Empty on demo rows.
+    seq = models.PositiveBigIntegerField(_("链序号"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(_("前序哈希"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("记录哈希"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("操作记录")
@@ -43,6 +48,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '系统'} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        # Append-only through the ORM; a row is written once, by core.audit_chain.append.
+        if not self._state.adding:
+            raise ValueError("操作记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+
+class AuditChainHead(models.Model):
+    """The last link of the audit hash chain (one row, pk=1). Appends lock it, so the chain never forks."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    row_hash = models.CharField(max_length=64, default="0" * 64)
+    event_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
 
 
 class RuleQuerySet(models.QuerySet):
@@ -67,7 +90,9 @@ class Rule(models.Model):
     versions are kept so past decisions stay reproducible.
     """
 
-    key = models.SlugField(_("规则键"), max_length=100)
+    # Keys are dotted by app ("delivery.ack_deadline"); a SlugField refused every one of them in the admin.
+    key = models.CharField(_("规则键"), max_length=100, db_index=True, validators=[RegexValidator(
+        r"^[a-z0-9][a-z0-9._-]*$", _("规则键只能包含小写字母、数字、点、下划线和连字符，如 delivery.ack_deadline"))])
     version = models.PositiveIntegerField(_("版本"), default=1)
     title = models.CharField(_("名称"), max_length=200)
     value = models.JSONField(_("取值"))

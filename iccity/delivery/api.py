@@ -15,9 +15,11 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
+from pydantic import field_validator
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError
+from iccity.core.schemas import Error
 from iccity.orgs.permissions import actor_for
 
 from . import actions
@@ -25,10 +27,6 @@ from .models import Acknowledgement, AckState, Evidence, Notice, Report, ReportR
 from .permissions import Scope, visible_reports
 
 router = Router(tags=["督办"], auth=django_auth)
-
-
-class Error(Schema):
-    detail: str = Field(..., description="中文错误说明")
 
 
 ERRORS = {400: Error, 403: Error, 404: Error, 409: Error}
@@ -120,6 +118,14 @@ class DraftIn(Schema):
     figures: list[FigureIn] | None = None
     completed_items: list[int] | None = None
     lock_version: int | None = None
+
+    @field_validator("narrative", "progress", "problems", "next_steps", "figures", "completed_items", mode="before")
+    @classmethod
+    def _omit_rather_than_null(cls, value):
+        # A field is left out to keep it; null would mean neither keep nor clear (it crashed the save): 422.
+        if value is None:
+            raise ValueError("不能为 null：不修改的字段请省略")
+        return value
 
 
 class LockIn(Schema):

@@ -3,6 +3,7 @@ with its transitions, and the ratings of a quarter. Office, leaders and task for
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from ninja import Field, Schema
 from ninja.errors import HttpError
@@ -10,6 +11,8 @@ from ninja.security import django_auth
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.models import Rule
+from iccity.core.schemas import Error
 from iccity.orgs.permissions import actor_for
 from iccity.plans.models import Plan, Task
 
@@ -81,25 +84,38 @@ def _version(plan: str | None):
     return version
 
 
-@router.get("/lights", response=list[LightOut], auth=django_auth, summary="全部任务灯色")
+@contextmanager
+def _rule_in_force():
+    """A day before the first version of the lights rule is a question without an answer: 400 naming the rule."""
+    try:
+        yield
+    except Rule.DoesNotExist as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+@router.get("/lights", response={200: list[LightOut], 400: Error, 403: Error, 404: Error}, auth=django_auth,
+            summary="全部任务灯色")
 def list_lights(request, plan: str | None = None, on: dt.date | None = None):
     _check(request)
-    return [_light_out(t, lt) for t, lt in lights_mod.lights_with_tasks(_version(plan), on or clock.today())]
+    with _rule_in_force():
+        return [_light_out(t, lt) for t, lt in lights_mod.lights_with_tasks(_version(plan), on or clock.today())]
 
 
-@router.get("/lights/{task_id}", response=TaskLightOut, auth=django_auth, summary="单项任务灯色及变化记录")
+@router.get("/lights/{task_id}", response={200: TaskLightOut, 400: Error, 403: Error, 404: Error}, auth=django_auth,
+            summary="单项任务灯色及变化记录")
 def task_light(request, task_id: int, on: dt.date | None = None):
     _check(request)
     task = Task.objects.filter(pk=task_id).select_related("version__plan").defer("version__parsed").first()
     if task is None:
         raise HttpError(404, "任务不存在")
-    out = _light_out(task, lights_mod.compute_light(task, on or clock.today()))
+    with _rule_in_force():
+        out = _light_out(task, lights_mod.compute_light(task, on or clock.today()))
     out["transitions"] = [{"on": t.on, "from_colour": t.from_colour, "to_colour": t.to_colour, "reasons": t.reasons}
                           for t in LightTransition.objects.filter(task=task)[:100]]
     return out
 
 
-@router.get("/ratings", response=list[RatingOut], auth=django_auth, summary="某季度完成可能性评定（现行）")
+@router.get("/ratings", response={200: list[RatingOut], 400: Error, 403: Error, 404: Error}, auth=django_auth, summary="某季度完成可能性评定（现行）")
 def list_ratings(request, quarter: str | None = None, plan: str | None = None):
     actor = actor_for(request)
     if not actor.reads_everything:

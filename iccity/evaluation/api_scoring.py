@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from iccity.core.actions import ActionRefused
+from iccity.core.schemas import Error
 from iccity.orgs.permissions import actor_for
 
 from . import scoring
@@ -50,15 +51,11 @@ class EntryOut(Schema):
     occurred_on: dt.date | None
 
 
-class UnitDetailOut(Schema):
+class UnitScoreDetailOut(Schema):
     period: str
     unit: str
     score: ScoreOut
     entries: list[EntryOut]
-
-
-class Error(Schema):
-    detail: str
 
 
 def _guard(request) -> None:
@@ -85,7 +82,7 @@ def league(request, period: str | None = None):
             "rule_version": run.rule.version, "computed_at": run.computed_at, "scores": [_score(s) for s in rows]}
 
 
-@router.get("/league/{period}/{unit_id}", response={200: UnitDetailOut, 400: Error, 403: Error, 404: Error},
+@router.get("/league/{period}/{unit_id}", response={200: UnitScoreDetailOut, 400: Error, 403: Error, 404: Error},
             auth=django_auth, summary="单位考评明细（每一分的来源）")
 def league_unit(request, period: str, unit_id: int):
     _guard(request)

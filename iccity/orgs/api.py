@@ -64,7 +64,7 @@ def list_units(request, unit_type: str | None = None, q: str | None = None):
     return [_unit_out(u, counts) for u in units]
 
 
-@router.get("/{int:unit_id}", response=UnitDetailOut, summary="单位详情（含分工）")
+@router.get("/{unit_id}", response=UnitDetailOut, summary="单位详情（含分工）")
 def unit_detail(request, unit_id: int):
     unit = get_object_or_404(Unit.objects.prefetch_related("aliases"), pk=unit_id)
     version_ids = current_version_ids()

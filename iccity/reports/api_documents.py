@@ -9,11 +9,14 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from iccity.core.actions import ActionRefused
+from iccity.core.schemas import Error
 from iccity.orgs.permissions import actor_for
 
 from .actions.documents import do_generate_document
 from .api import router
 from .models import DocumentKind, GeneratedDocument
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class GenerateIn(Schema):
@@ -47,7 +50,7 @@ def _out(d: GeneratedDocument) -> dict:
             "download_url": f"/api/reports/documents/{d.pk}/file"}
 
 
-@router.post("/documents", response=DocumentOut, auth=django_auth, summary="生成文书（月报、专报、调度会材料、催办/督办通知）")
+@router.post("/documents", response={200: DocumentOut, 400: Error, 403: Error}, auth=django_auth, summary="生成文书（月报、专报、调度会材料、催办/督办通知）")
 def generate_document(request, payload: GenerateIn):
     _office(request)
     if payload.kind not in DocumentKind.values:
@@ -70,9 +73,11 @@ def list_documents(request, kind: str | None = None):
     return [_out(d) for d in rows[:100]]
 
 
-@router.get("/documents/{document_id}/file", auth=django_auth, summary="下载文书（.docx）")
+@router.get("/documents/{document_id}/file", auth=django_auth, summary="下载文书（.docx）",
+            openapi_extra={"responses": {200: {"description": "Word 文件", "content": {DOCX: {"schema": {
+                "type": "string", "format": "binary"}}}}}})
 def document_file(request, document_id: int):
     _office(request)
     document = get_object_or_404(GeneratedDocument, pk=document_id)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1],
-                        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                        content_type=DOCX)

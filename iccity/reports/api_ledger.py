@@ -62,6 +62,8 @@ def _own(request, pk: int) -> LedgerImport:
 
 
 @router.post("/ledger/exports", auth=django_auth, response={400: LedgerError, 403: LedgerError},
+             openapi_extra={"responses": {200: {"description": "台账工作簿", "content": {XLSX: {"schema": {
+                 "type": "string", "format": "binary"}}}}}},
              summary="导出台账（.xlsx）", description="unit：单位编号（不填为全部单位；单位联络员只能导出本单位）")
 def export_ledger(request, unit: int | None = None):
     from .actions.ledger import do_export_ledger
