@@ -61,3 +61,25 @@ def office_admin(db, django_user_model):
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher costs ~0.3 s per password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Identity (issue 12) ------------------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _identity_defaults(settings, monkeypatch):
+    """Tests of other areas sign in with ``client.login``/``force_login`` and no authenticator app: the TOTP
+    requirement is off unless a test turns it on (the identity tests do). django-axes stays on everywhere; it needs
+    the request to judge a login, which Django's test client does not pass, so ``client.login`` gets one."""
+    from django.http import HttpRequest
+    from django.test.client import Client
+
+    settings.ICCITY_OTP_REQUIRED = False
+    original = Client.login
+
+    def login_with_request(self, **credentials):
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials = {**credentials, "request": request}
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_request)

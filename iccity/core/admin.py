@@ -28,3 +28,4 @@ class RuleAdmin(admin.ModelAdmin):
     list_filter = ("key",)
     search_fields = ("key", "title", "source")
 from . import admin_calendar  # noqa: E402,F401
+from . import admin_auth  # noqa: E402,F401  (identity: lockouts and account security state)
