@@ -97,6 +97,9 @@ def do_confirm_totp(request, device, token: str) -> None:
     """Confirm a new authenticator app with a code it shows; the session counts as verified from then on."""
     from django_otp import login as otp_login
 
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        raise ActionRefused("验证码错误次数过多，请稍后再试")
     if not device.verify_token(token):
         record_audit(request.user, "auth.otp.failed", request.user, after={"ip": client_ip(request)}, note="绑定验证码错误")
         raise ActionRefused("验证码不正确或已过期，请输入验证器当前显示的 6 位数字")
