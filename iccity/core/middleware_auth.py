@@ -1,6 +1,6 @@
 """Per-request identity checks, after authentication: session idle timeout and absolute lifetime from the rule
 (等保 8.1.4.1 b), the second factor for those who need it, and the forced change of an initial or reset password.
-Pages of the ``accounts`` namespace (login, logout, TOTP, password change) stay reachable so each step can be done."""
+The steps themselves (login, logout, TOTP, then the password change) stay reachable so each can be done in turn."""
 from __future__ import annotations
 
 import time
@@ -15,7 +15,9 @@ from .actions_auth import SESSION_MUST_CHANGE, SESSION_SEEN, SESSION_STARTED, st
 from .identity import current_request, otp_required
 from .identity_rules import SESSION, rule_value
 
-EXEMPT_NAMESPACES = {"accounts"}
+# Pages reachable before the second factor: getting in or out, and the TOTP steps themselves. Everything else,
+# the account and password pages included, needs it (a stolen password alone must not change the password).
+SECOND_FACTOR_STEPS = {"login", "logout", "otp_setup", "otp_verify", "oidc_start", "oidc_callback"}
 
 
 def wall_clock() -> float:
@@ -46,17 +48,19 @@ class IdentityMiddleware:
             logout(request)
             messages.info(request, expired + "，请重新登录")
             return self._send_to(request, "accounts:login", status=401, message=expired)
-        if (request.resolver_match and request.resolver_match.namespace in EXEMPT_NAMESPACES):
-            return None
-        if not user.is_verified():
+        match = request.resolver_match
+        step = match.url_name if match is not None and match.namespace == "accounts" else None
+        if step not in SECOND_FACTOR_STEPS and not user.is_verified():
             from django_otp import user_has_device
 
             if user_has_device(user):
                 return self._send_to(request, "accounts:otp_verify", message="请先完成第二因素验证（动态验证码）")
-            if otp_required(user):
+            from iccity.orgs.permissions import actor_for
+
+            if otp_required(user, actor_for(request)):  # the request's Actor, shared with the view (one query)
                 return self._send_to(request, "accounts:otp_setup",
                                      message="管理人员须先绑定身份验证器（动态验证码）才能继续")
-        if request.session.get(SESSION_MUST_CHANGE):
+        if step not in SECOND_FACTOR_STEPS | {"password_change"} and request.session.get(SESSION_MUST_CHANGE):
             return self._send_to(request, "accounts:password_change", message="请先修改初始密码或被重置的密码")
         return None
 

@@ -113,7 +113,15 @@ def on_role_deleted(sender, instance, **kwargs):
                          "task_force_id": instance.task_force_id}, note="撤销角色")
 
 
+def on_otp_device_deleted(sender, instance, **kwargs):
+    """An authenticator removed (admin, lost phone): the owner must bind a new one; who removed it is recorded."""
+    record_audit(current_actor(), "auth.otp.removed", instance.user, after={"device": instance.name},
+                 note="删除身份验证器")
+
+
 def connect() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from axes.signals import user_locked_out
 
     from iccity.orgs.models import RoleAssignment
@@ -129,3 +137,4 @@ def connect() -> None:
     m2m_changed.connect(on_user_m2m, sender=User.user_permissions.through, dispatch_uid="iccity_auth_perms")
     post_save.connect(on_role_saved, sender=RoleAssignment, dispatch_uid="iccity_auth_role_saved")
     post_delete.connect(on_role_deleted, sender=RoleAssignment, dispatch_uid="iccity_auth_role_deleted")
+    post_delete.connect(on_otp_device_deleted, sender=TOTPDevice, dispatch_uid="iccity_auth_otp_deleted")

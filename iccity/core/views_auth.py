@@ -104,7 +104,12 @@ def otp_setup(request):
     import base64
 
     import segno
+    from django_otp import user_has_device
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if user_has_device(request.user) and not request.user.is_verified():
+        # Replacing an authenticator needs the current one: a stolen password alone cannot bind the thief's phone.
+        return redirect(f"{reverse('accounts:otp_verify')}?next={reverse('accounts:otp_setup')}")
 
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:

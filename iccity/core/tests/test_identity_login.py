@@ -128,5 +128,7 @@ def test_the_user_sees_the_time_and_place_of_the_previous_login(client, liaison)
     client.post("/accounts/logout/")
     response = login(client, "liaison01", PASSWORD, ip="10.5.0.2", next="/accounts/")
     page = client.get(response.url).content.decode()
-    assert "上次登录" in page and "10.5.0.1" in page  # in the user menu and on the account page
+    assert "上次登录" in page and "10.5.0.1" in page  # on the account page
+    menu = client.get("/delivery/").content.decode()
+    assert 'class="user-menu-last"' in menu and "10.5.0.1" in menu  # and in the user menu on every page
     assert "本次登录" in page and "10.5.0.2" in page

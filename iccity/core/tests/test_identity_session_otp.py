@@ -156,3 +156,29 @@ def test_unit_staff_who_bound_an_authenticator_must_use_it(client, liaison, otp_
     TOTPDevice.objects.create(user=liaison, name="身份验证器", confirmed=True)
     client.post("/accounts/login/", {"username": "liaison01", "password": PASSWORD})
     assert client.get("/delivery/").url.startswith("/accounts/otp/verify/")
+
+
+def test_a_stolen_password_cannot_bind_another_authenticator_or_change_the_password(client, staff, otp_on):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=staff, name="身份验证器", confirmed=True)
+    client.post("/accounts/login/", {"username": "office2", "password": PASSWORD})  # the thief knows the password
+    assert client.get("/accounts/otp/setup/").url.startswith("/accounts/otp/verify/")
+    assert client.post("/accounts/otp/setup/", {"token": "123456"}).url.startswith("/accounts/otp/verify/")
+    assert TOTPDevice.objects.filter(user=staff).count() == 1
+    stolen = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "Thief-orbit-58-kettle",
+                                                 "new_password2": "Thief-orbit-58-kettle"})
+    assert stolen.status_code == 302 and stolen.url.startswith("/accounts/otp/verify/")
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+
+
+def test_removing_an_authenticator_is_audited(client, staff, office_admin):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff, name="身份验证器", confirmed=True)
+    client.force_login(office_admin)
+    response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not TOTPDevice.objects.exists()
+    removed = AuditEvent.objects.get(action="auth.otp.removed")
+    assert removed.actor == office_admin and removed.object_id == str(staff.pk)
