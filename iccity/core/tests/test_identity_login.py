@@ -132,3 +132,16 @@ def test_the_user_sees_the_time_and_place_of_the_previous_login(client, liaison)
     menu = client.get("/delivery/").content.decode()
     assert 'class="user-menu-last"' in menu and "10.5.0.1" in menu  # and in the user menu on every page
     assert "本次登录" in page and "10.5.0.2" in page
+
+
+def test_the_unlock_command_releases_the_lock_and_is_audited(client, liaison):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    for i in range(5):
+        login(client, "liaison01", f"guess-{i}-eeeeee")
+    with pytest.raises(CommandError, match="请指定"):
+        call_command("unlock_login")
+    call_command("unlock_login", username="liaison01")
+    assert login(client, "liaison01", PASSWORD).status_code == 302
+    assert AuditEvent.objects.get(action="auth.unlock").actor_label == "系统"
