@@ -60,6 +60,14 @@ class LockoutHandler(AxesDatabaseHandler):
             return max(by_account, int(policy["account_failures"]))  # at the limit axes compares with
         return by_account
 
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful login forgives that account's own failures only. axes would also clear every failure from
+        the client's address, so a sprayer with one valid account could reset the client limit at will."""
+        if not get_client_username(request, credentials):
+            return 0
+        by_account_qs, _by_client_qs = self.filter_user_attempts(request, credentials)
+        return by_account_qs.delete()[0]
+
 
 # ---------------------------------------------------------------- second factor
 

@@ -145,3 +145,22 @@ def test_the_unlock_command_releases_the_lock_and_is_audited(client, liaison):
     call_command("unlock_login", username="liaison01")
     assert login(client, "liaison01", PASSWORD).status_code == 302
     assert AuditEvent.objects.get(action="auth.unlock").actor_label == "系统"
+
+
+def test_a_sprayer_cannot_reset_the_client_limit_by_logging_into_their_own_account(client, liaison):
+    for i in range(19):
+        login(client, f"someone{i:02d}", "Password-2025!", ip="10.6.0.1")
+    assert login(client, "liaison01", PASSWORD, ip="10.6.0.1").status_code == 302  # their own valid account
+    client.post("/accounts/logout/")
+    login(client, "someone19", "Password-2025!", ip="10.6.0.1")                     # the 20th failure
+    assert login(client, "liaison01", PASSWORD, ip="10.6.0.1").status_code == 429
+
+
+def test_a_successful_login_forgives_the_accounts_own_typos(client, liaison):
+    for i in range(4):
+        login(client, "liaison01", f"typo-{i}-ffffff")
+    assert login(client, "liaison01", PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+    for i in range(4):
+        login(client, "liaison01", f"typo-{i}-gggggg")
+    assert login(client, "liaison01", PASSWORD).status_code == 302
