@@ -149,7 +149,7 @@ def otp_verify(request):
     return render(request, "core/accounts/otp_verify.html", {"form": form, "next": _next(request, "")})
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
+def locked_out(request, original_response=None, credentials=None):
     """What axes shows instead of the login result while an account or client is locked (HTTP 429)."""
     policy = rule_value(LOGIN_LOCKOUT)
     return render(request, "core/accounts/locked_out.html", {"minutes": policy["cooloff_minutes"]}, status=429)

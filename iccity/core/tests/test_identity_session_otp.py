@@ -182,3 +182,10 @@ def test_removing_an_authenticator_is_audited(client, staff, office_admin):
     assert response.status_code == 302 and not TOTPDevice.objects.exists()
     removed = AuditEvent.objects.get(action="auth.otp.removed")
     assert removed.actor == office_admin and removed.object_id == str(staff.pk)
+
+
+def test_an_expired_htmx_request_sends_the_whole_page_to_the_login(client, liaison, later):
+    client.force_login(liaison)
+    later(hours=1)
+    response = client.get("/delivery/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"].startswith("/accounts/login/")
