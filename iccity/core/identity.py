@@ -10,7 +10,7 @@ from axes.helpers import get_client_username
 from django.conf import settings
 from django.db.models import Sum
 
-from .identity_rules import LOGIN_LOCKOUT, rule_value
+from .identity_rules import LOGIN_LOCKOUT, SECOND_FACTOR, rule_value
 
 # The request being served, so signal handlers on auth models can name who changed a user (admin, self, system).
 current_request: contextvars.ContextVar = contextvars.ContextVar("iccity_current_request", default=None)
@@ -72,10 +72,11 @@ class LockoutHandler(AxesDatabaseHandler):
 # ---------------------------------------------------------------- second factor
 
 def otp_required(user, actor=None) -> bool:
-    """TOTP is required for office admins and staff (Django admin access); optional for everybody else."""
+    """TOTP is required for office admins and staff (Django admin access), and for everybody when the
+    ``core.second_factor`` rule says ``all``; optional otherwise."""
     if not getattr(settings, "ICCITY_OTP_REQUIRED", True) or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_staff or user.is_superuser:
+    if user.is_staff or user.is_superuser or rule_value(SECOND_FACTOR).get("required_for") == "all":
         return True
     if actor is None:
         from iccity.orgs.permissions import Actor

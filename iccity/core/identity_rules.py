@@ -12,6 +12,7 @@ from iccity.core.models import Rule
 LOGIN_LOCKOUT = "core.login_lockout"
 SESSION = "core.session"
 PASSWORD = "core.password"
+SECOND_FACTOR = "core.second_factor"
 
 DEFAULTS = [
     {"key": LOGIN_LOCKOUT, "title": "登录失败处理：锁定阈值与时长",
@@ -22,10 +23,15 @@ DEFAULTS = [
      "value": {"idle_minutes": 30, "absolute_hours": 12},
      "source": "GB/T 22239-2019 8.1.4.1 b）……当登录连接超时自动退出；OWASP ASVS 4.0.3 V3.3.2（L2：空闲超时、"
                "最长 12 小时重新认证）；时长为平台默认值，请按本单位安全管理制度确认"},
-    {"key": PASSWORD, "title": "口令复杂度",
-     "value": {"min_length": 12, "min_strength": 3, "min_character_classes": 2},
-     "source": "GB/T 22239-2019 8.1.4.1 a）身份鉴别信息具有复杂度要求；OWASP ASVS 4.0.3 V2.1.1（至少 12 位）、"
-               "V2.1.7（拒绝常见/泄露口令）；强度按 zxcvbn 0–4 分；字符类别数为等保测评常见要求，平台默认值"},
+    {"key": PASSWORD, "title": "口令复杂度与更换周期",
+     "value": {"min_length": 12, "min_strength": 3, "min_character_classes": 2, "max_age_days": None},
+     "source": "GB/T 22239-2019 8.1.4.1 a）身份鉴别信息具有复杂度要求并定期更换；OWASP ASVS 4.0.3 V2.1.1（至少 12 位）、"
+               "V2.1.7（拒绝常见/泄露口令）、V2.1.10（不强制定期更换）；强度按 zxcvbn 0–4 分；字符类别数为等保测评常见要求；"
+               "max_age_days 为空表示不强制更换，测评要求定期更换时填写天数（如 90）。平台默认值"},
+    {"key": SECOND_FACTOR, "title": "双因素认证（动态口令）适用范围",
+     "value": {"required_for": "staff"},
+     "source": "GB/T 22239-2019 8.1.4.1 d）应采用口令、密码技术……两种或两种以上组合的鉴别技术；OWASP ASVS 4.0.3 V2.7/V2.8。"
+               "staff：管理员、后台人员和领导小组办公室必须使用，其他用户可选；all：所有用户必须使用。平台默认值"},
 ]
 DEFAULT_EFFECTIVE_FROM = dt.date(2023, 12, 29)  # the plan's date, as the other default rules
 DEFAULT_SOURCE = "平台默认值"

@@ -106,3 +106,21 @@ def test_a_password_reset_by_an_administrator_must_be_changed_by_its_owner(clien
     owner = type(client)()
     owner.post("/accounts/login/", {"username": "liaison03", "password": reset})
     assert owner.get("/delivery/").url.startswith("/accounts/password/")
+
+
+def test_a_password_older_than_the_rules_maximum_age_must_be_changed(client, django_user_model):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from iccity.core.models import Rule
+
+    user = django_user_model.objects.create_user("liaison04", password=STRONG)
+    client.post("/accounts/login/", {"username": "liaison04", "password": STRONG})
+    assert client.get("/delivery/").status_code == 200                       # no maximum age by default (ASVS)
+    client.post("/accounts/logout/")
+    Rule.objects.create(key="core.password", version=2, title="定期更换", effective_from=dt.date(2024, 1, 1),
+                        value={"max_age_days": 90}, source="测试")
+    UserSecurity.objects.filter(user=user).update(password_changed_at=timezone.now() - dt.timedelta(days=91))
+    client.post("/accounts/login/", {"username": "liaison04", "password": STRONG})
+    assert client.get("/delivery/").url.startswith("/accounts/password/")

@@ -189,3 +189,10 @@ def test_an_expired_htmx_request_sends_the_whole_page_to_the_login(client, liais
     later(hours=1)
     response = client.get("/delivery/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Redirect"].startswith("/accounts/login/")
+
+
+def test_the_rule_can_require_totp_for_everybody(client, liaison, otp_on):
+    Rule.objects.create(key="core.second_factor", version=2, title="全部", effective_from=dt.date(2024, 1, 1),
+                        value={"required_for": "all"}, source="测试")
+    client.force_login(liaison)
+    assert client.get("/delivery/").url.startswith("/accounts/otp/setup/")
