@@ -108,14 +108,34 @@ def on_role_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def on_role_deleted(sender, instance, **kwargs):
-    record_audit(current_actor(), "auth.role.revoked", instance,
-                 before={"person": str(instance.person), "role": instance.role, "unit_id": instance.unit_id,
-                         "task_force_id": instance.task_force_id}, note="撤销角色")
+    """Also when the person, unit or task force is deleted and takes the role with it (cascade): the related rows
+    may be gone already, so the record names them by what is still known."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        person = str(instance.person)
+    except ObjectDoesNotExist:
+        person = f"人员#{instance.person_id}"
+    summary = {"person": person, "role": instance.role, "unit_id": instance.unit_id,
+               "task_force_id": instance.task_force_id}
+    record_audit(current_actor(), "auth.role.revoked", None,
+                 before={**summary, "role_assignment_id": instance.pk}, note=f"撤销角色：{person} {instance.role}")
+
+
+def on_user_deleted(sender, instance, **kwargs):
+    record_audit(current_actor(), "auth.user.deleted", None,
+                 before={"user_id": instance.pk, "username": instance.get_username()}, note="删除账号")
 
 
 def on_otp_device_deleted(sender, instance, **kwargs):
     """An authenticator removed (admin, lost phone): the owner must bind a new one; who removed it is recorded."""
-    record_audit(current_actor(), "auth.otp.removed", instance.user, after={"device": instance.name},
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        owner = instance.user
+    except ObjectDoesNotExist:  # removed with its account
+        owner = None
+    record_audit(current_actor(), "auth.otp.removed", owner, after={"device": instance.name, "user_id": instance.user_id},
                  note="删除身份验证器")
 
 
@@ -137,4 +157,5 @@ def connect() -> None:
     m2m_changed.connect(on_user_m2m, sender=User.user_permissions.through, dispatch_uid="iccity_auth_perms")
     post_save.connect(on_role_saved, sender=RoleAssignment, dispatch_uid="iccity_auth_role_saved")
     post_delete.connect(on_role_deleted, sender=RoleAssignment, dispatch_uid="iccity_auth_role_deleted")
+    post_delete.connect(on_user_deleted, sender=User, dispatch_uid="iccity_auth_user_deleted")
     post_delete.connect(on_otp_device_deleted, sender=TOTPDevice, dispatch_uid="iccity_auth_otp_deleted")

@@ -64,3 +64,17 @@ def test_the_last_login_update_is_not_mistaken_for_a_change(client, django_user_
     user = django_user_model.objects.create_user("quiet", password="Orchard-vapor-61-lime")
     client.post("/accounts/login/", {"username": "quiet", "password": "Orchard-vapor-61-lime"})
     assert actions_about(user) == ["auth.user.created", "auth.login"]
+
+
+def test_deleting_a_task_force_revokes_its_roles_on_the_record(django_user_model):
+    from iccity.orgs.models import LeadingGroup, Person, Role, RoleAssignment, TaskForce
+
+    group = LeadingGroup.objects.create(name="领导小组")
+    force = TaskForce.objects.create(leading_group=group, name="夜经济专班")
+    person = Person.objects.create(name="赵专班", user=django_user_model.objects.create_user("zhao", password="x"))
+    RoleAssignment.objects.create(person=person, role=Role.TASK_FORCE_LEAD, task_force=force)
+    force.delete()  # the role goes with it (cascade), after the task force row is gone
+    revoked = AuditEvent.objects.get(action="auth.role.revoked")
+    assert revoked.before["role"] == "task_force_lead" and "赵专班" in revoked.before["person"]
+    person.user.delete()
+    assert AuditEvent.objects.get(action="auth.user.deleted").before["username"] == "zhao"
