@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_audit_demo_index'),
+        ('core', '0007_rule_key_allows_dots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
