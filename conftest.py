@@ -78,3 +78,23 @@ def _fast_password_hashing(settings):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True}
+# Identity (issue 12) ------------------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _identity_defaults(settings, monkeypatch):
+    """Tests of other areas sign in with ``client.login``/``force_login`` and no authenticator app: the TOTP
+    requirement is off unless a test turns it on (the identity tests do). django-axes stays on everywhere; it needs
+    the request to judge a login, which Django's test client does not pass, so ``client.login`` gets one."""
+    from django.http import HttpRequest
+    from django.test.client import Client
+
+    settings.ICCITY_OTP_REQUIRED = False
+    original = Client.login
+
+    def login_with_request(self, **credentials):
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials = {**credentials, "request": request}
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_request)

@@ -201,3 +201,60 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy without inline script (iccity.core.security); the tile server's origin joins img-src.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                   "iccity.core.security.ContentSecurityPolicyMiddleware")
+
+# Identity (issue 12: one login/logout, brute-force lockout, password policy, session timeouts, TOTP, optional OIDC).
+# Policy values (lockout thresholds, session idle/absolute limits, password strength) are core.Rule rows, see
+# iccity/core/identity_rules.py; these settings only wire the packages to them.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",                # request.user.is_verified() after the TOTP step
+    "iccity.core.middleware_auth.IdentityMiddleware",     # session limits, TOTP required, forced password change
+    "axes.middleware.AxesMiddleware",                      # turns a lockout into the Chinese lockout page
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and clients before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "delivery:home"  # 我的任务 sends people without a unit role on to their own queue
+AXES_HANDLER = "iccity.core.identity.LockoutHandler"      # separate limits per account and per client (from the rule)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]     # each counted on its own: one account, one client
+AXES_FAILURE_LIMIT = "iccity.core.identity.lockout_failure_limit"
+AXES_COOLOFF_TIME = "iccity.core.identity.lockout_cooloff"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False      # a locked client cannot keep extending its own lock
+AXES_LOCKOUT_CALLABLE = "iccity.core.views_auth.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2", "otp_token", "token"]
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # core registers an audited admin for lockouts instead (deleting a row = an audited unlock)
+# Behind a reverse proxy set ICCITY_PROXY_COUNT (e.g. 1) so the client address comes from X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ["ICCITY_PROXY_COUNT"]) if os.environ.get("ICCITY_PROXY_COUNT") else None
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "iccity.core.password_validation.MinimumLengthValidator"},
+    {"NAME": "iccity.core.password_validation.UsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "iccity.core.password_validation.StrengthValidator"},
+]
+# The browser session never outlives the rule's absolute lifetime; the rule itself is enforced per request.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+OTP_TOTP_ISSUER = "iccity 西青区"
+# TOTP is required for office admins and staff. Tests that do not exercise it turn it off (conftest.py).
+ICCITY_OTP_REQUIRED = os.environ.get("ICCITY_OTP_REQUIRED", "1") == "1"
+# Optional OpenID Connect login to a government identity provider: off unless all ICCITY_OIDC_* below are set.
+ICCITY_OIDC_ENABLED = all(os.environ.get(f"ICCITY_OIDC_{name}") for name in (
+    "CLIENT_ID", "CLIENT_SECRET", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "USER_ENDPOINT", "JWKS_ENDPOINT"))
+if ICCITY_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS += ["iccity.core.oidc.GovernmentOIDCBackend"]
+    OIDC_RP_CLIENT_ID = os.environ["ICCITY_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ["ICCITY_OIDC_CLIENT_SECRET"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["ICCITY_OIDC_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["ICCITY_OIDC_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["ICCITY_OIDC_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["ICCITY_OIDC_JWKS_ENDPOINT"]
+    OIDC_RP_SIGN_ALGO = os.environ.get("ICCITY_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid profile email"
+    OIDC_CREATE_USER = False  # the provider proves who someone is; iccity decides whether they have an account
+    OIDC_USERNAME_CLAIM = os.environ.get("ICCITY_OIDC_USERNAME_CLAIM", "preferred_username")
+    OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?oidc=failed"

@@ -7,7 +7,17 @@ admin.site.site_header = "iccity 国际消费中心城市建设推进平台"
 admin.site.site_title = "iccity 管理后台"
 admin.site.index_title = "管理"
 
-urlpatterns = [
+# Identity (issue 12): one login and one POST-only logout for everybody; the admin's own pages lead there.
+from iccity.core.views_auth import legacy_redirect  # noqa: E402
+
+identity_urlpatterns = [
+    path("accounts/", include("iccity.core.urls_auth")),
+    path("admin/login/", legacy_redirect("accounts:login")),
+    path("admin/logout/", legacy_redirect("accounts:logout")),
+    path("admin/password_change/", legacy_redirect("accounts:password_change")),
+]
+
+urlpatterns = identity_urlpatterns + [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("orgs/", include("iccity.orgs.urls")),

@@ -40,7 +40,7 @@ def handler_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url=reverse("delivery:login"))
+            return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:login"))
         actor = actor_for(request)
         if not (actor.units or actor.office_admin):
             return _forbidden(request, "投诉举报办理页面仅限承办单位人员和领导小组办公室使用")

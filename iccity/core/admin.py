@@ -65,3 +65,4 @@ class RuleAdmin(admin.ModelAdmin):
             saved = do_create_rule_version(actor=request.user, **{name: data.get(name) for name in RuleForm.Meta.fields})
         obj.pk, obj.version = saved.pk, saved.version
 from . import admin_calendar  # noqa: E402,F401
+from . import admin_auth  # noqa: E402,F401  (identity: lockouts and account security state)

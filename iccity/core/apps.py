@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "iccity.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from . import signals_auth
+
+        signals_auth.connect()  # audit of logins, lockouts, user, password and role changes (issue 12)

@@ -112,3 +112,4 @@ class Rule(models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.version}（{self.effective_from:%Y-%m-%d}起）"
 from .models_calendar import HolidayOverride, HolidayYear  # noqa: E402,F401
+from .models_auth import UserSecurity  # noqa: E402,F401

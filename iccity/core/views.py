@@ -52,7 +52,7 @@ class ExportFilterForm(forms.Form):
 
 def _login_url() -> str:
     try:
-        return reverse("delivery:login")
+        return reverse("accounts:login")
     except NoReverseMatch:
         return "/admin/login/"
 

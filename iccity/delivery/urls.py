@@ -1,11 +1,13 @@
 from django.urls import path
 
+from iccity.core.views_auth import legacy_redirect
+
 from . import views, views_office, views_reports, views_tasks
 
 app_name = "delivery"
 urlpatterns = [
     path("", views.my_tasks, name="home"),
-    path("login/", views.DeliveryLoginView.as_view(), name="login"),
+    path("login/", legacy_redirect("accounts:login"), name="login"),  # the single login is core's /accounts/login/
     path("acknowledgements/<int:pk>/", views.acknowledge, name="acknowledge"),
     path("notices/<int:pk>/read/", views.mark_notice_read, name="notice_read"),
     path("work-items/<int:pk>/extension/", views.request_extension, name="request_extension"),

@@ -1,12 +1,11 @@
 """我的任务 for unit staff (联络员, 单位负责人): what to acknowledge, what to write, what to approve, what came back,
-notices and the unit's work items. Also the plain login page unit staff use (the admin login refuses non-staff).
+notices and the unit's work items. (Everybody logs in on core's /accounts/login/.)
 
 Every list is one query with its relations joined or prefetched, so the page costs the same for 1 or 100 tasks.
 """
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import LoginView
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,14 +24,6 @@ from .models import (
 from .views_common import Countdown, back, delivery_view, flash_refusal
 
 NOTICE_LIMIT = 30
-
-
-class DeliveryLoginView(LoginView):
-    """A plain Chinese login page for unit staff; the admin login only admits staff accounts."""
-
-    template_name = "delivery/login.html"
-    redirect_authenticated_user = True
-    next_page = "delivery:home"
 
 
 # ---------------------------------------------------------------- 我的任务

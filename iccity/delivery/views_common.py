@@ -33,7 +33,7 @@ def delivery_view(view):
         if not request.user.is_authenticated:
             if request.htmx:
                 return HttpResponse(_("登录已过期，请刷新页面重新登录"), status=401)
-            return redirect_to_login(request.get_full_path(), login_url=reverse("delivery:login"))
+            return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:login"))
         request.scope = Scope.of(actor_for(request))
         try:
             return view(request, *args, **kwargs)

@@ -53,7 +53,7 @@ def test_a_complaint_from_phone_to_agreement_and_lookup(site, live_server, page,
     # The bureau's liaison logs in on the unit-staff login page and handles it.
     page.context.clear_cookies()
     page.goto(live_server.url + "/complaints/cases/")
-    assert "/delivery/login/" in page.url
+    assert "/accounts/login/" in page.url
     page.fill("input[name=username]", "handler")
     page.fill("input[name=password]", "pass-123456")
     page.click("button[type=submit]")

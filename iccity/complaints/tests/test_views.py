@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_anonymous_people_go_to_the_login_page(client, site):
     response = client.get("/complaints/cases/")
-    assert response.status_code == 302 and "/delivery/login/" in response["Location"]
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_people_without_a_unit_role_are_refused(client, site):

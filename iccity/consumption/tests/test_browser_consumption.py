@@ -16,7 +16,7 @@ def test_dashboard_and_impact_charts_render_offline(lake, live_server, page, dja
     hosts: list[str] = []
     page.on("request", lambda request: hosts.append(urlparse(request.url).hostname or request.url))
     page.goto(live_server.url + "/consumption/?start=2024-02-01&end=2024-02-29")
-    assert "/delivery/login/" in page.url  # the feeds are for signed-in staff
+    assert "/accounts/login/" in page.url  # the feeds are for signed-in staff
     page.fill("input[name=username]", "analyst")
     page.fill("input[name=password]", "analyst-pass-123")
     page.click("button[type=submit]")

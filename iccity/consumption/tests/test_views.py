@@ -20,7 +20,7 @@ def test_the_feeds_are_not_public(client):
     client.logout()
     for name in ("consumption:dashboard", "consumption:impact"):
         response = client.get(reverse(name))
-        assert response.status_code == 302 and "/delivery/login/" in response["Location"]
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_dashboard_without_data_says_how_to_load_it(client):

@@ -3,7 +3,7 @@ approves, the task force returns it with a comment, the reporter fixes and resub
 force accepts, and the task timeline's audit trail shows every step in order.
 
 The live server runs in another thread; the delivery conftest freezes ``clock`` at 2026-03-02 through a module global,
-so the server sees the same day as the test. Unit staff log in on ``/delivery/login/`` (the admin login admits staff only).
+so the server sees the same day as the test. Everybody logs in on ``/accounts/login/`` (the admin login admits staff only).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def media(settings, tmp_path):
 def login(page, live_server, username: str):
     page.context.clear_cookies()
     page.goto(live_server.url + "/delivery/")
-    assert "/delivery/login/" in page.url                      # anonymous: the Chinese login page
+    assert "/accounts/login/" in page.url                      # anonymous: the Chinese login page
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "pass-123456")
     page.click("button[type=submit]")

@@ -22,13 +22,13 @@ def ack_of(cast, unit=None) -> Acknowledgement:
 
 def test_anonymous_people_go_to_the_chinese_login_page(client, db):
     response = client.get("/delivery/")
-    assert response.status_code == 302 and response.url == "/delivery/login/?next=/delivery/"
+    assert response.status_code == 302 and response.url == "/accounts/login/?next=/delivery/"
     login = page(client.get(response.url))
-    assert "登录督办平台" in login and 'name="username"' in login
+    assert "登录推进平台" in login and 'name="username"' in login
 
 
 def test_unit_staff_log_in_on_the_plain_login_page(client, cast):
-    response = client.post("/delivery/login/", {"username": "reporter", "password": "pass-123456", "next": "/delivery/"})
+    response = client.post("/accounts/login/", {"username": "reporter", "password": "pass-123456", "next": "/delivery/"})
     assert response.status_code == 302 and response.url == "/delivery/"
     assert client.get("/delivery/").status_code == 200
 

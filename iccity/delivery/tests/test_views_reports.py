@@ -53,7 +53,7 @@ def send_up(report, cast, who="reporter", head="head", text="进展"):
 
 def test_anonymous_people_are_sent_to_the_login_page(client, lead_report):
     response = client.get(f"/delivery/reports/{lead_report.pk}/")
-    assert response.status_code == 302 and response.url.startswith("/delivery/login/?next=")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=")
 
 
 def test_reporter_saves_a_draft_with_figures_and_completed_items(client, cast, lead_report):

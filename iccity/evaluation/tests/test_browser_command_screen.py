@@ -33,7 +33,7 @@ def test_office_sees_the_command_screen_charts_and_league_table(seeded, live_ser
     hosts: list[str] = []
     page.on("request", lambda request: hosts.append(urlparse(request.url).hostname or request.url))
     page.goto(live_server.url + "/evaluation/command/")
-    assert "/delivery/login/" in page.url
+    assert "/accounts/login/" in page.url
     page.fill("input[name=username]", "office1")
     page.fill("input[name=password]", "pass-123456")
     page.click("button[type=submit]")

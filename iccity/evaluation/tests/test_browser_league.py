@@ -31,7 +31,7 @@ def test_a_leader_reads_the_league_table_and_traces_a_deduction(world: World, li
     hosts: list[str] = []
     page.on("request", lambda request: hosts.append(urlparse(request.url).hostname or request.url))
     page.goto(live_server.url + "/evaluation/league/")
-    assert "/delivery/login/" in page.url
+    assert "/accounts/login/" in page.url
     page.fill("input[name=username]", "leader1")
     page.fill("input[name=password]", "pass-123456")
     page.click("button[type=submit]")

@@ -38,10 +38,15 @@ class Command(BaseCommand):
         if not generated:
             self.stdout.write(f"已创建管理员账号 {username}（密码取自 ICCITY_ADMIN_PASSWORD）")
             return
+        # A generated password was printed and written to a file: its owner must replace it at first login.
+        from iccity.core.actions_auth import do_mark_password_must_change
+
+        do_mark_password_must_change(User.objects.get(username=username), note="初始密码，首次登录须修改")
         path = settings.VAR_DIR / "initial-admin-password"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(password + "\n")
         path.chmod(0o600)
         self.stdout.write(self.style.WARNING(
             f"已创建管理员账号 {username}，初始密码：{password}\n"
-            "（另存于 var/initial-admin-password，仅本机所有者可读；可设置环境变量 ICCITY_ADMIN_PASSWORD 指定密码）"))
+            "（另存于 var/initial-admin-password，仅本机所有者可读；首次登录须修改此密码并绑定身份验证器；"
+            "可设置环境变量 ICCITY_ADMIN_PASSWORD 指定密码）"))
