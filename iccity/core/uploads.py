@@ -62,7 +62,9 @@ def sheet_limits() -> SheetLimits:
 
 
 def _mb(n: int) -> str:
-    return f"{n / MB:.0f} MB" if n >= MB else f"{n / 1024:.0f} KB"
+    if n % MB == 0:
+        return f"{n // MB} MB"
+    return f"{n / MB:.1f} MB" if n >= MB else f"{n / 1024:.0f} KB"
 
 
 def _open(source):
@@ -90,7 +92,7 @@ def check_zip(source, *, what: str = "文件", limits: ZipLimits | None = None) 
     try:
         declared = _declared_entries(fh)
         if declared is None:
-            raise UploadRefused(f"{what}不是有效的 Office 文件（zip 结构损坏）；请在 Word/WPS/Excel 中另存后再上传")
+            raise UploadRefused(f"{what}无法读取：不是有效的 Office 文件（zip 结构损坏），请在 Word/WPS/Excel 中另存后再上传")
         if declared > limits.max_entries:
             raise UploadRefused(f"{what}内含 {declared} 个部件，超过上限 {limits.max_entries} 个，疑似压缩炸弹，已拒绝")
         fh.seek(start)
@@ -98,7 +100,7 @@ def check_zip(source, *, what: str = "文件", limits: ZipLimits | None = None) 
             with zipfile.ZipFile(fh) as archive:
                 infos = archive.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-            raise UploadRefused(f"{what}不是有效的 Office 文件（zip 结构损坏）；请在 Word/WPS/Excel 中另存后再上传") from None
+            raise UploadRefused(f"{what}无法读取：不是有效的 Office 文件（zip 结构损坏），请在 Word/WPS/Excel 中另存后再上传") from None
         if len(infos) > limits.max_entries:
             raise UploadRefused(f"{what}内含 {len(infos)} 个部件，超过上限 {limits.max_entries} 个，疑似压缩炸弹，已拒绝")
         total = sum(info.file_size for info in infos)

@@ -29,6 +29,7 @@ MEDIA_TYPES = {
     "txt": "text/plain", "csv": "text/csv", "ofd": "application/ofd", "zip": "application/zip",
 }
 _OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+_ZIP_BASED = frozenset({"docx", "xlsx", "pptx", "ofd", "zip"})
 _ACTIVE_MARKERS = (b"<script", b"<html", b"<!doctype html", b"<svg", b"<?php", b"#!/")
 
 
@@ -121,6 +122,10 @@ def do_attach_evidence(report: Report, filename: str, data: bytes, *, scope: Sco
         raise ActionRefused("文件为空")
     if len(data) > policy["max_bytes"]:
         raise ActionRefused(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {policy['max_bytes'] // 1024 // 1024} MB")
+    if extension in _ZIP_BASED and zipfile.is_zipfile(io.BytesIO(data)):
+        from iccity.core import uploads
+
+        uploads.check_zip(data, what=f"佐证材料“{name[:60]}”")  # a bomb is refused before anything opens it
     media_type = detect_type(data, extension)
     if media_type is None:
         raise ActionRefused(f"文件内容与扩展名 .{extension} 不符，可能是改了扩展名的其他文件，请上传真实的 {extension} 文件")
