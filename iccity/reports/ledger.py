@@ -17,6 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Pr
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from iccity.core.exports import safe_cell, unescape_cell
+
 from iccity.core.calendar import CalendarDataMissing, WorkdayCalendar
 from iccity.delivery.models import (
     ExtensionRequest, ExtensionState, Report, ReportingCycle, ReportRevision, WorkItem, WorkItemState,
@@ -241,7 +243,7 @@ def write_workbook(collected: Collected, *, token: str, scope_label: str, export
     for r, row in enumerate(collected.rows, start=HEADER_ROW + 1):
         for col, column in enumerate(COLUMNS, start=1):
             value = row.values.get(column.key)
-            cell = ws.cell(r, col, value if value not in ("",) else None)
+            cell = ws.cell(r, col, safe_cell(value) if value not in ("",) else None)  # formula injection
             editable = column.key in row.editable
             cell.style = styles.get(wb, "edit" if editable else row.kind,
                                     bold=row.kind == TASK and column.key in ("task_key", "task"),
@@ -397,7 +399,8 @@ def _read_sheets(wb, uploads) -> tuple[str, list[FileRow], list[str]]:
             elif r >= 15:
                 break
             continue
-        cells = {key: (values[c - 1] if c <= len(values) else None) for c, key in columns.items()}
+        # what the export escaped (core.exports.safe_cell) is read back as it was, so the round trip changes nothing
+        cells = {key: unescape_cell(values[c - 1] if c <= len(values) else None) for c, key in columns.items()}
         item = str(cells.get("item_key") or "").strip()
         task = str(cells.get("task_key") or "").strip()
         if not item and not task:
