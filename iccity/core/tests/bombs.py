@@ -142,3 +142,59 @@ def peak_growth(fn, *args, **kwargs) -> Measured:
     finally:
         tracemalloc.stop()
     return Measured(outcome=outcome, rss_growth=_status("VmHWM") - before, traced_peak=traced)
+
+
+class MultipartStream:
+    """A multipart/form-data body of ``size`` file bytes, produced as it is read (never held whole), to feed the
+    WSGI handler as a real client would. ``read_total`` says how much the server read; ``fail_after`` simulates a
+    client that disconnects (the read raises) after that many bytes."""
+
+    BOUNDARY = "----iccityBoundary7MA4YWxkTrZu0gW"
+
+    def __init__(self, size: int, filename: str = "big.pdf", field: str = "file", fields: dict | None = None,
+                 fail_after: int | None = None):
+        parts = b"".join(
+            f'--{self.BOUNDARY}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in (fields or {}).items()
+            for v in (v if isinstance(v, list) else [v]))
+        self.head = parts + (f'--{self.BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; '
+                             f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n').encode()
+        self.head += b"%PDF-1.4\n"
+        self.tail = f"\r\n--{self.BOUNDARY}--\r\n".encode()
+        self.size = size
+        self.length = len(self.head) + size + len(self.tail)
+        self.read_total = 0
+        self.fail_after = fail_after
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.BOUNDARY}"
+
+    def _byte(self, offset: int, n: int) -> bytes:
+        head_end, body_end = len(self.head), len(self.head) + self.size
+        out = b""
+        if offset < head_end:
+            out += self.head[offset:offset + n]
+        if len(out) < n and offset + len(out) < body_end:
+            start = offset + len(out) - head_end
+            out += b"x" * min(n - len(out), self.size - start)
+        if len(out) < n and offset + len(out) >= body_end:
+            start = offset + len(out) - body_end
+            out += self.tail[start:start + n - len(out)]
+        return out
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            n = self.length - self.read_total
+        if self.fail_after is not None and self.read_total >= self.fail_after:
+            raise OSError("client disconnected")
+        data = self._byte(self.read_total, min(n, self.length - self.read_total))
+        self.read_total += len(data)
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:  # not used by the multipart parser; kept for the WSGI contract
+        return self.read(limit if limit and limit > 0 else 65536)
+
+    def environ(self, path: str) -> dict:
+        return {"REQUEST_METHOD": "POST", "PATH_INFO": path, "CONTENT_TYPE": self.content_type,
+                "CONTENT_LENGTH": str(self.length), "wsgi.input": self}

@@ -102,8 +102,13 @@ def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # FIX: a per-writer temporary name, so two writers of the same content never share a half-written ".part".
     tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
-    tmp.write_bytes(data)
-    tmp.replace(path)  # atomic: a reader never sees half a file
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: a reader never sees half a file
+    finally:
+        # a failed write (disk full, interrupted) leaves no partial file; a killed process's ".part" is removed by
+        # `iccity sweep_uploads` (core.upload_handlers)
+        tmp.unlink(missing_ok=True)
 
 
 @transaction.atomic
