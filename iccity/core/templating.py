@@ -86,8 +86,16 @@ def _tag_on_line(source: str, lineno: int, needle: str) -> str:
 def _check_ast(tree, source: str, allowed: frozenset[str] | None) -> None:
     from jinja2 import meta
 
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        if isinstance(node, nodes.Getattr):
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        word = {"Include": "include", "Import": "import", "FromImport": "from", "Extends": "extends"}[type(node).__name__]
+        tag = _tag_on_line(source, node.lineno, word)
+        raise TemplateRefused(f"模板标记“{tag}”试图引用其他模板，不允许；请把内容直接写在本模板中")
+
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Const)):
+        if isinstance(node, nodes.Const):
+            # dunder names passed as strings: x|attr("__class__"), map(attribute="__globals__"), x["__init__"]
+            bad = node.value if isinstance(node.value, str) and node.value.startswith("__") else None
+        elif isinstance(node, nodes.Getattr):
             bad = node.attr if node.attr.startswith("_") or node.attr in FORBIDDEN_ATTRS else None
         else:
             key = node.arg.value if isinstance(node.arg, nodes.Const) else None

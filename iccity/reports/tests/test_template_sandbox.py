@@ -53,6 +53,8 @@ def test_upload_of_the_cycler_globals_payload_is_refused_naming_the_tag(media, c
     ("{{ cycler.__init__ }}", "__init__"),
     ("{{ title.__class__.__mro__ }}", "__class__"),
     ("{{ title['__class__'] }}", "__class__"),
+    ("{{ title|attr('__class__') }}", "__class__"),
+    ("{{ paragraphs|map(attribute='__class__')|list }}", "__class__"),
     ("{{ lipsum }}", "lipsum"),
     ("{{ joiner() }}", "joiner"),
     ("{{ namespace() }}", "namespace"),
@@ -60,6 +62,7 @@ def test_upload_of_the_cycler_globals_payload_is_refused_naming_the_tag(media, c
     ("{{ request.user }}", "request"),
     ("{{ config }}", "config"),
     ("{% for i in range(5) %}{{ i }}{% endfor %}", "range"),
+    ("{% include '/etc/passwd' %}", "引用其他模板"),
     ("{{ secret_key }}", "secret_key"),  # not a field the document context provides
 ])
 def test_upload_refuses_tags_reaching_for_attributes_globals_or_unknown_names(db, media, tag, offender):
