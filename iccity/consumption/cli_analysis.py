@@ -101,7 +101,8 @@ def _metrics(o: dict, stdout) -> None:
     if o.get("format") == "csv":
         from iccity.core.exports import safe_cell
 
-        text_cols = [c for c in df.columns if df[c].dtype == object]  # names and labels: formula injection
+        # names and labels: formula injection (pandas 3 gives text a string dtype, older pandas object)
+        text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
         stdout.write(df.assign(**{c: df[c].map(safe_cell) for c in text_cols}).to_csv(index=False))
     else:
         with pd.option_context("display.max_rows", 500, "display.width", 200):

@@ -27,3 +27,18 @@ def test_merchant_rejects_escape_a_hyperlink_name(db, tmp_path):
     run = do_ingest([path], "merchants")
     row = list(csv.DictReader(open(run.rejects_path, encoding="utf-8")))[0]
     assert row["name"] == "'" + HYPERLINK.replace('""', '"')
+
+
+def test_metrics_cli_csv_escapes_a_hyperlink_label_and_keeps_numbers(db, lake, monkeypatch):
+    import pandas as pd
+    from django.core.management import call_command
+    from io import StringIO
+
+    from iccity.consumption import metrics
+
+    monkeypatch.setattr(metrics, "spend", lambda engine, **kw: pd.DataFrame(
+        {"district": ['=HYPERLINK("http://evil.example")', "中北商圈"], "spend_fen": [-100, 200]}))
+    out = StringIO()
+    call_command("consumption", "metrics", "spend", "--by", "district", "--format", "csv", stdout=out)
+    rows = list(csv.reader(StringIO(out.getvalue())))
+    assert rows[1] == ["'=HYPERLINK(\"http://evil.example\")", "-100"] and rows[2] == ["中北商圈", "200"]
