@@ -73,3 +73,20 @@ def test_a_file_under_the_limit_is_still_accepted(client, cast, report, upload_d
     assert response.status_code == 302, response.content.decode()[:500]
     assert Evidence.objects.get().original_name == "规划.pdf"
     assert [p.suffix for p in _leftovers(upload_dirs[1])] == []  # the temporary upload is gone after the request
+
+
+def test_a_write_that_fails_midway_leaves_no_part_file_in_media(cast, report, upload_dirs, monkeypatch):
+    from pathlib import Path
+
+    from iccity.delivery.actions import do_attach_evidence, do_save_draft
+
+    do_save_draft(report, {"narrative": "进展"}, scope=cast.scope("reporter"))
+
+    def disk_full(self, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "replace", disk_full)
+    with pytest.raises(OSError):
+        do_attach_evidence(report, "规划.pdf", b"%PDF-1.4\n" + b"x" * 4096, scope=cast.scope("reporter"))
+    media = upload_dirs[0]
+    assert not list(media.rglob("*.part")) and not EvidenceFile.objects.exists()
