@@ -79,8 +79,8 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
         self.file_limit, self.request_cap = upload_limit(self.request)
         if content_length and content_length > self.request_cap:
             # refused from the declared length alone: nothing of the body is read or stored
-            _refuse(self.request, f"上传内容过大（{content_length / MB:.1f} MB），上限为 {_mb(self.file_limit)}",
-                    declared=content_length)
+            _refuse(self.request, f"上传内容共 {content_length / MB:.1f} MB，超过一次上传的总量上限 {_mb(self.request_cap)}"
+                                  f"（单个文件上限为 {_mb(self.file_limit)}），请分批上传", declared=content_length)
             return QueryDict(encoding=encoding), MultiValueDict()
         return None
 
