@@ -72,3 +72,8 @@ bench: bench-evaluation bench-consumption
 
 clean:
 	rm -rf $(VENV) node_modules var iccity/static/vendor
+
+# -- uploads (issue 12): peak-memory benchmark of refused hostile uploads (streamed bodies, zip bombs)
+.PHONY: bench-uploads
+bench-uploads: setup
+	$(BIN)/python bench/uploads.py --sizes 100,1000

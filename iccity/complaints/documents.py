@@ -170,16 +170,12 @@ def build_template(path: Path | None = None) -> bytes:
 
 
 def render_notice(notice, template: Path | None = None) -> bytes:
-    """The .docx of one served notice."""
-    from docxtpl import DocxTemplate
+    """The .docx of one served notice, rendered in the sandbox (the template is edited by the office in Word/WPS)."""
+    from iccity.core import templating
 
     template = template or TEMPLATE_PATH
-    source = template if template.exists() else io.BytesIO(build_template())
-    doc = DocxTemplate(source)
-    doc.render(notice_context(notice), autoescape=True)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    source = template.read_bytes() if template.exists() else build_template()
+    return templating.render_docx(source, notice_context(notice))
 
 
 def notice_filename(notice) -> str:

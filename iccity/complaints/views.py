@@ -217,12 +217,13 @@ def disclosure_csv(request):
     writer.writerow(["经营者名称", "统一社会信用代码", "期间起", "期间止", "投诉量", "上期投诉量", "增长率", "调解成功率",
                      "调解办结数"])
     for row in disclosure_rows(start, end):
-        writer.writerow([_csv_safe(row["name"]), row["uscc"], start, end, row["count"], row["previous"],
-                         _percent(row["growth"]), _percent(row["success_rate"]), row["finished"]])
+        writer.writerow([_csv_safe(v) for v in (row["name"], row["uscc"], start, end, row["count"], row["previous"],
+                                                 _percent(row["growth"]), _percent(row["success_rate"]), row["finished"])])
     return response
 
 
 def _csv_safe(text: str) -> str:
-    """A cell starting with = + - @ runs as a formula in Excel (CSV injection); a leading quote keeps it text."""
-    text = str(text or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A cell starting with = + - @ runs as a formula in Excel (CSV injection): one escaping function (core.exports)."""
+    from iccity.core.exports import safe_cell
+
+    return safe_cell(str(text or ""))

@@ -99,7 +99,11 @@ def _metrics(o: dict, stdout) -> None:
     finally:
         engine.close()
     if o.get("format") == "csv":
-        stdout.write(df.to_csv(index=False))
+        from iccity.core.exports import safe_cell
+
+        # names and labels: formula injection (pandas 3 gives text a string dtype, older pandas object)
+        text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+        stdout.write(df.assign(**{c: df[c].map(safe_cell) for c in text_cols}).to_csv(index=False))
     else:
         with pd.option_context("display.max_rows", 500, "display.width", 200):
             stdout.write(df.to_string(index=False))

@@ -20,6 +20,8 @@ from typing import Callable
 import duckdb
 import pyarrow.parquet as pq
 
+from iccity.core.exports import sql_safe_text
+
 from . import schema, storage
 
 Progress = Callable[[int], None]  # called with the number of rows just processed
@@ -369,7 +371,8 @@ def _stage_group(con, kind: str, index: int, group: list[FileResult], month: str
     reject_parts: list[Path] = []
     rejected = 0
     if total is None or total > accepted:  # second (filtered) scan only when some row was refused
-        raw_cols = ", ".join(f"{_q('raw_' + c)} AS {_q(c)}" for c in cols)
+        # raw feed text goes to a CSV people open in Excel: formula-like values are escaped (core.exports)
+        raw_cols = ", ".join(f"{sql_safe_text(_q('raw_' + c))} AS {_q(c)}" for c in cols)
         rejected = con.execute(
             f"COPY (SELECT src_file AS file, row_no AS row, {reason} AS reason, {raw_cols} "
             f"FROM ({checked}) WHERE bad) TO '{_sql_path(part)}' (HEADER, DELIMITER ',')").fetchall()[0][0]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from iccity.core.exports import safe_row
+
 from . import schema, storage
 from .ingest import FileResult, Progress, Staged, _csv_malformed, _sql_path, _text, source_relation
 
@@ -59,7 +61,7 @@ def stage_merchants(con, run_id: str, files: list[FileResult], work: Path,
         with open(rejects_path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["file", "row", "reason", *cols])
-            writer.writerows(bad)
+            writer.writerows(safe_row(row) for row in bad)  # rejected feed rows are hostile text: formula injection
     is_demo = any(f.is_demo for f in files)
     staged = []
     if good:

@@ -100,8 +100,10 @@ def _json(value) -> str:
 
 
 def _cell(text: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ would run as a formula in Excel."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Spreadsheet formula injection: one escaping function for every export (core.exports)."""
+    from .exports import safe_cell
+
+    return safe_cell(text)
 
 
 def _rows(events):

@@ -52,3 +52,10 @@ def rule_value(key: str, on: dt.date) -> dict:
         if Rule.objects.filter(key=key).exists():
             raise
         return next(row["value"] for row in DEFAULTS if row["key"] == key)
+
+
+def evidence_max_bytes() -> int:
+    """The evidence size limit in force today; the upload handler stops a larger file while it streams."""
+    from iccity.core import clock
+
+    return int(rule_value(EVIDENCE, clock.today())["max_bytes"])

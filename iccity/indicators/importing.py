@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
@@ -122,10 +123,21 @@ def read_table(data: bytes, filename: str) -> Table:
     return _problem(table, "file_type", f"不支持的文件类型“{filename}”：请上传 .xlsx 或 .csv 文件")
 
 
+_NOT_WORKBOOK = "文件不是有效的Excel工作簿（.xlsx），无法读取（可能已损坏或被改名）：请用模板重新填写"
+
+
 def _read_xlsx(data: bytes, table: Table) -> Table:
     from openpyxl import load_workbook
 
+    from iccity.core import uploads
+
     rows = []
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return _problem(table, "not_workbook", _NOT_WORKBOOK)
+    try:
+        uploads.check_zip(data, what="指标工作簿")  # bombs are refused before openpyxl inflates anything
+    except uploads.UploadRefused as exc:
+        return _problem(table, "zip_bomb", exc.message)
     try:
         # Two passes: cached values, then the formulas themselves, to tell a formula Excel never computed from a blank.
         values_wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -136,15 +148,17 @@ def _read_xlsx(data: bytes, table: Table) -> Table:
         values_ws, formulas_ws = values_wb[sheet], formulas_wb[sheet]
         values_ws.reset_dimensions()   # some exporters write wrong <dimension> tags
         formulas_ws.reset_dimensions()
-        for number, (values, formulas) in enumerate(zip(values_ws.iter_rows(values_only=True),
-                                                        formulas_ws.iter_rows(values_only=True)), start=1):
+        for number, (values, formulas) in enumerate(zip(uploads.sheet_rows(values_ws, what="指标工作表"),
+                                                        uploads.sheet_rows(formulas_ws, what="指标工作表")), start=1):
             rows.append((number, list(values), {i for i, f in enumerate(formulas) if str(f).startswith("=")}))
         if RELEASE_SHEET in names:
             table.release_fields = _release_sheet(values_wb[RELEASE_SHEET])
         values_wb.close()
         formulas_wb.close()
+    except uploads.UploadRefused as exc:  # row or cell cap reached while streaming
+        return _problem(table, "too_many_cells", exc.message)
     except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, XML errors…)
-        return _problem(table, "not_workbook", "文件不是有效的Excel工作簿（.xlsx），无法读取（可能已损坏或被改名）：请用模板重新填写")
+        return _problem(table, "not_workbook", _NOT_WORKBOOK)
     return _rows_to_table(table, rows)
 
 

@@ -8,6 +8,7 @@ import io
 from typing import Iterable
 
 from iccity.core import clock
+from iccity.core.exports import safe_row
 
 from .importing import (
     AREAS, BREAKDOWN_LABELS, COLUMNS, DATA_SHEET, DEFAULT_AREA, HELP_SHEET, LISTS_SHEET, RELEASE_LABELS, RELEASE_SHEET,
@@ -61,7 +62,7 @@ def template_xlsx(indicators: Iterable[Indicator], *, example: bool = True) -> b
     areas = list(dict.fromkeys(AREAS.values()))
     columns = [[i.code for i in indicators], ["是", "否"], kinds, areas]
     for r in range(max(len(c) for c in columns)):
-        lists.append([c[r] if r < len(c) else None for c in columns])
+        lists.append(safe_row(c[r] if r < len(c) else None for c in columns))
     lists.sheet_state = "hidden"
     letters = {c.key: ws.cell(row=1, column=i).column_letter for i, c in enumerate(COLUMNS, start=1)}
     for key, source_col, size in (("code", "A", len(indicators)), ("cumulative", "B", 2),
@@ -103,10 +104,10 @@ def template_xlsx(indicators: Iterable[Indicator], *, example: bool = True) -> b
         cell.font, cell.fill = bold, fill
     for ind in indicators:
         bounds = "" if ind.plausible_min is None and ind.plausible_max is None else _bounds(ind)
-        help_ws.append([ind.code, ind.name, ind.unit, ind.get_frequency_display(), ind.get_publication_display(),
-                        ind.get_value_kind_display(),
-                        "、".join(f"{k}（{BREAKDOWN_LABELS.get(k, k)}）" for k in ind.breakdowns or []) or "只填总量",
-                        bounds])
+        help_ws.append(safe_row([ind.code, ind.name, ind.unit, ind.get_frequency_display(),
+                                 ind.get_publication_display(), ind.get_value_kind_display(),
+                                 "、".join(f"{k}（{BREAKDOWN_LABELS.get(k, k)}）" for k in ind.breakdowns or []) or "只填总量",
+                                 bounds]))  # catalogue text is data: formula injection
     if example and indicators:
         help_ws.append([])
         help_ws.append(["示例（仅供参考：实际数据请填在“数据”表中，本表内容不会被导入）"])

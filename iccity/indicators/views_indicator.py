@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iccity.core.actions import ActionRefused
+from iccity.core.exports import safe_row
 from iccity.orgs.permissions import actor_for
 from iccity.plans.models import Task
 
@@ -284,7 +285,7 @@ def download_csv(request, code):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows(_download_rows(context))
+    writer.writerows(safe_row(row) for row in _download_rows(context))  # formula injection
     # UTF-8 with BOM: Excel on Chinese Windows otherwise opens the file as GBK.
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     return _attachment(response, _filename(context, ".csv"))
@@ -302,13 +303,13 @@ def download_xlsx(request, code):
         # Numbers stay numbers in Excel; the CSV keeps the exact published text.
         row[6] = float(row[6]) if row[6] != "" else None
         row[8] = float(row[8]) if row[8] != "" else None
-        sheet.append(row)
+        sheet.append(safe_row(row))  # formula injection: numbers pass through, formula-like text is escaped
     info = book.create_sheet("说明")
     indicator = context["indicator"]
     for key, value in (("指标", indicator.name), ("定义与口径", indicator.definition), ("计量单位", indicator.unit),
                        ("数据来源", indicator.source_org), ("来源说明", indicator.source_note),
                        ("局限与说明", indicator.limitations)):
-        info.append([key, value])
+        info.append(safe_row([key, value]))
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(),

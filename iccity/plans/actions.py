@@ -34,6 +34,17 @@ class ImportOutcome:
     warnings: list[dict] = field(default_factory=list)
 
 
+def _refuse_zip_bomb(data: bytes) -> None:
+    """A .docx is a zip: check it for bombs before the (Django-free) parser inflates it (issue 12 item 2)."""
+    from iccity.core import uploads
+
+    if data[:4] == b"PK\x03\x04":
+        try:
+            uploads.check_zip(data, what="方案文件")
+        except uploads.UploadRefused as exc:
+            raise PlanReadError(exc.message) from None
+
+
 def do_import_plan(
     data: bytes, filename: str, *, actor=None, plan_slug: str | None = None, note: str = ""
 ) -> ImportOutcome:
@@ -45,6 +56,7 @@ def do_import_plan(
     max_bytes = settings.ICCITY_MAX_UPLOAD_BYTES
     if len(data) > max_bytes:
         raise PlanReadError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {max_bytes // 1024 // 1024} MB")
+    _refuse_zip_bomb(data)
     parsed = parse_bytes(data, filename)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():

@@ -12,10 +12,12 @@ import json
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from iccity.core.exports import safe_cell, unescape_cell
 
 from iccity.core.calendar import CalendarDataMissing, WorkdayCalendar
 from iccity.delivery.models import (
@@ -241,7 +243,7 @@ def write_workbook(collected: Collected, *, token: str, scope_label: str, export
     for r, row in enumerate(collected.rows, start=HEADER_ROW + 1):
         for col, column in enumerate(COLUMNS, start=1):
             value = row.values.get(column.key)
-            cell = ws.cell(r, col, value if value not in ("",) else None)
+            cell = ws.cell(r, col, safe_cell(value) if value not in ("",) else None)  # formula injection
             editable = column.key in row.editable
             cell.style = styles.get(wb, "edit" if editable else row.kind,
                                     bold=row.kind == TASK and column.key in ("task_key", "task"),
@@ -345,35 +347,60 @@ class FileRow:
 
 
 def read_workbook(data: bytes) -> tuple[str, list[FileRow], list[str]]:
-    """The export token, the data rows and the columns found; raises WorkbookUnreadable for a wrong file."""
+    """The export token, the data rows and the columns found; raises WorkbookUnreadable for a wrong file.
+
+    The zip is checked for bombs first and the sheet is read streaming with row/cell caps (``core.uploads``): a small
+    file claiming millions of cells is refused instead of being loaded whole."""
+    import zipfile
+
+    from iccity.core import uploads
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise WorkbookUnreadable("文件无法读取：请上传从本系统导出的台账（.xlsx 格式）")
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
+        wb = uploads.open_workbook(data, what="台账")
+    except uploads.UploadRefused as exc:
+        raise WorkbookUnreadable(exc.message) from None
     except Exception:  # openpyxl raises many kinds (zip, xml, key errors) for files that are not .xlsx
         raise WorkbookUnreadable("文件无法读取：请上传从本系统导出的台账（.xlsx 格式）") from None
+    try:
+        return _read_sheets(wb, uploads)
+    except uploads.UploadRefused as exc:
+        raise WorkbookUnreadable(exc.message) from None
+    except WorkbookUnreadable:
+        raise
+    except Exception:  # a broken sheet XML surfaces only while streaming
+        raise WorkbookUnreadable("文件无法读取：请上传从本系统导出的台账（.xlsx 格式）") from None
+    finally:
+        wb.close()
+
+
+def _read_sheets(wb, uploads) -> tuple[str, list[FileRow], list[str]]:
     if META_SHEET not in wb.sheetnames or SHEET not in wb.sheetnames:
         raise WorkbookUnreadable(f"文件中没有“{SHEET}”或“{META_SHEET}”工作表：请使用从本系统导出的台账填写")
-    token = str(wb[META_SHEET]["B1"].value or "").strip()
+    first = next(uploads.sheet_rows(wb[META_SHEET], max_col=2, what=f"“{META_SHEET}”工作表"), ())
+    token = str((first[1] if len(first) > 1 else None) or "").strip()
     if not token:
         raise WorkbookUnreadable("“元数据”工作表中缺少导出编号：请重新导出台账后填写")
-    ws = wb[SHEET]
-    header_row, columns = None, {}
-    for r in range(1, 16):
-        texts = {c: str(ws.cell(r, c).value or "").strip() for c in range(1, ws.max_column + 1)}
-        if "事项编号" in texts.values() and "任务编号" in texts.values():
-            header_row = r
-            for c, text in texts.items():
-                key = BY_HEADER[text].key if text in BY_HEADER else HEADER_ALIASES.get(text)
-                if key:
-                    columns[c] = key
-            break
-    if header_row is None:
-        raise WorkbookUnreadable(f"“{SHEET}”工作表中找不到表头（任务编号、事项编号）：请勿删除表头行")
-    missing = [c.header for c in COLUMNS if c.editable_on and c.key not in columns.values()]
-    if missing:
-        raise WorkbookUnreadable(f"台账缺少可填写的列：{'、'.join(missing)}；请勿删除或重命名列")
-    rows = []
-    for r in range(header_row + 1, ws.max_row + 1):
-        cells = {key: ws.cell(r, c).value for c, key in columns.items()}
+    header_row, columns, rows = None, {}, []
+    stream = uploads.sheet_rows(wb[SHEET], max_col=len(COLUMNS) + 20, what=f"“{SHEET}”工作表")
+    for r, values in enumerate(stream, start=1):
+        if header_row is None:
+            texts = {c: str(v or "").strip() for c, v in enumerate(values, start=1)}
+            if "事项编号" in texts.values() and "任务编号" in texts.values():
+                header_row = r
+                for c, text in texts.items():
+                    key = BY_HEADER[text].key if text in BY_HEADER else HEADER_ALIASES.get(text)
+                    if key:
+                        columns[c] = key
+                missing = [c.header for c in COLUMNS if c.editable_on and c.key not in columns.values()]
+                if missing:
+                    raise WorkbookUnreadable(f"台账缺少可填写的列：{'、'.join(missing)}；请勿删除或重命名列")
+            elif r >= 15:
+                break
+            continue
+        # what the export escaped (core.exports.safe_cell) is read back as it was, so the round trip changes nothing
+        cells = {key: unescape_cell(values[c - 1] if c <= len(values) else None) for c, key in columns.items()}
         item = str(cells.get("item_key") or "").strip()
         task = str(cells.get("task_key") or "").strip()
         if not item and not task:
@@ -384,6 +411,8 @@ def read_workbook(data: bytes) -> tuple[str, list[FileRow], list[str]]:
             rows.append(FileRow(number=r, key=item, kind=ITEM, cells=cells))
         else:
             rows.append(FileRow(number=r, key=task, kind=TASK, cells=cells))
+    if header_row is None:
+        raise WorkbookUnreadable(f"“{SHEET}”工作表中找不到表头（任务编号、事项编号）：请勿删除表头行")
     return token, rows, list(columns.values())
 
 

@@ -29,6 +29,7 @@ MEDIA_TYPES = {
     "txt": "text/plain", "csv": "text/csv", "ofd": "application/ofd", "zip": "application/zip",
 }
 _OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+_ZIP_BASED = frozenset({"docx", "xlsx", "pptx", "ofd", "zip"})
 _ACTIVE_MARKERS = (b"<script", b"<html", b"<!doctype html", b"<svg", b"<?php", b"#!/")
 
 
@@ -101,8 +102,13 @@ def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # FIX: a per-writer temporary name, so two writers of the same content never share a half-written ".part".
     tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
-    tmp.write_bytes(data)
-    tmp.replace(path)  # atomic: a reader never sees half a file
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: a reader never sees half a file
+    finally:
+        # a failed write (disk full, interrupted) leaves no partial file; a killed process's ".part" is removed by
+        # `iccity sweep_uploads` (core.upload_handlers)
+        tmp.unlink(missing_ok=True)
 
 
 @transaction.atomic
@@ -121,6 +127,10 @@ def do_attach_evidence(report: Report, filename: str, data: bytes, *, scope: Sco
         raise ActionRefused("文件为空")
     if len(data) > policy["max_bytes"]:
         raise ActionRefused(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {policy['max_bytes'] // 1024 // 1024} MB")
+    if extension in _ZIP_BASED and zipfile.is_zipfile(io.BytesIO(data)):
+        from iccity.core import uploads
+
+        uploads.check_zip(data, what=f"佐证材料“{name[:60]}”")  # a bomb is refused before anything opens it
     media_type = detect_type(data, extension)
     if media_type is None:
         raise ActionRefused(f"文件内容与扩展名 .{extension} 不符，可能是改了扩展名的其他文件，请上传真实的 {extension} 文件")

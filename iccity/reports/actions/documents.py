@@ -139,14 +139,22 @@ def _user(actor):
 
 
 def validate_template(kind: str, data: bytes) -> None:
-    """Refuse (in Chinese) anything that is not a .docx docxtpl can render with the sample context."""
+    """Refuse (in Chinese) anything that is not a safe .docx docxtpl can render with the sample context.
+
+    Order matters: the zip is checked for bombs before anything inflates it, and the tags are checked (sandbox rules,
+    only the sample's field names) before anything is rendered."""
+    import io
+    import zipfile
+
+    from iccity.core import templating, uploads
+
     if not data:
         raise ActionRefused("上传的文件是空的")
     if len(data) > MAX_TEMPLATE_BYTES:
         raise ActionRefused("模板文件超过 10 MB，请删除其中的大图片后再上传")
-    import io
-    import zipfile
-
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ActionRefused("上传的文件不是 Word（.docx）文件；旧版 .doc 或 WPS 格式请在 Word/WPS 中“另存为 .docx”后再上传")
+    uploads.check_zip(data, what="模板")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             document_xml = z.read("word/document.xml").decode("utf-8", "replace")
@@ -154,8 +162,13 @@ def validate_template(kind: str, data: bytes) -> None:
         raise ActionRefused("上传的文件不是 Word（.docx）文件；旧版 .doc 或 WPS 格式请在 Word/WPS 中“另存为 .docx”后再上传")
     if "{{" not in re.sub(r"<[^>]+>", "", document_xml):
         raise ActionRefused("模板中没有任何 {{ }} 数据标记，生成的文书将没有内容。请在内置模板基础上修改")
+    sample = samples.sample_context(kind)
     try:
-        rendering.render(data, samples.sample_context(kind))
+        templating.check_docx(data, allowed=sample.keys())
+    except templating.TemplateRefused as exc:
+        raise ActionRefused(f"模板无法使用：{exc}") from exc
+    try:
+        rendering.render(data, sample, allowed=sample.keys())
     except rendering.TemplateError as exc:
         raise ActionRefused(f"模板无法使用：{exc}") from exc
     except Exception as exc:  # noqa: BLE001 - docxtpl raises many types for broken templates; the office needs a message
