@@ -60,11 +60,19 @@ def intake(request):
     if not form.is_valid():  # Django's own checks (lengths, choices); show the core's messages alongside
         errors = validate_submission(submission, today=clock.today())[1]
     else:
+        from .forms import consume_started, release_started
+
+        replay = consume_started(request.POST.get("started", ""))  # single use: a replayed form is refused
+        if replay:
+            return _refuse(request, "complaints/intake.html", {**context, "form": _redisplay(request, fresh)},
+                           replay, 400)
         try:
             cases = do_register_case(submission, channel="web")
         except SubmissionInvalid as exc:
+            release_started(request.POST.get("started", ""))  # nothing written: the corrected form may use it
             errors = exc.errors
         except ActionRefused as exc:
+            release_started(request.POST.get("started", ""))
             return _refuse(request, "complaints/intake.html", {**context, "form": _redisplay(request, fresh)},
                            exc.message, 400)
     if errors or form.errors:
