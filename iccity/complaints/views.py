@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from iccity.core import clock
@@ -34,6 +35,7 @@ def _refuse(request, template: str, context: dict, message: str, status: int):
     return render(request, template, context, status=status)
 
 
+@sensitive_post_parameters("person_name", "person_phone", "person_id_number", "person_address", "description")
 @require_http_methods(["GET", "POST"])
 def intake(request):
     context = {"nav": "complaints"}
@@ -106,6 +108,7 @@ def receipt(request):
     return render(request, "complaints/receipt.html", {"nav": "complaints", "receipts": receipts})
 
 
+@sensitive_post_parameters("phone_last4", "token")
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Lookup by receipt number + the phone's last 4 digits, or by the lookup token. POST keeps the token out of logs."""
