@@ -40,7 +40,7 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def _who(who: str) -> str:
+def hashed(who: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"rl:{who}".encode(), hashlib.sha256).hexdigest()[:24]
 
 
@@ -63,7 +63,7 @@ def hit(limit: Limit, who: str, *, now: float | None = None) -> bool:
     now = time.time() if now is None else now
     window = limit.window_seconds
     index = int(now // window)
-    base = f"iccity:rl:{limit.name}:{_who(who)}"
+    base = f"iccity:rl:{limit.name}:{hashed(who)}"
     current_key = f"{base}:{index}"
     current = incr(current_key, 2 * window + 1)
     previous = caches["default"].get(f"{base}:{index - 1}", 0)

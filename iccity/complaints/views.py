@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,7 +69,7 @@ def intake(request):
             return _refuse(request, "complaints/intake.html", {**context, "form": _redisplay(request, fresh)},
                            replay, 400)
         try:
-            cases = do_register_case(submission, channel="web")
+            cases = do_register_case(submission, channel="web", extra_flags=_bulk_flags(request))
         except SubmissionInvalid as exc:
             release_started(request.POST.get("started", ""))  # nothing written: the corrected form may use it
             errors = exc.errors
@@ -90,6 +90,17 @@ def intake(request):
         {"receipt_number": c.receipt_number, "lookup_token": c.lookup_token, "case_type": c.get_case_type_display(),
          "accept_due": c.accept_due.isoformat() if c.accept_due else ""} for c in cases]
     return redirect("complaints:receipt")
+
+
+def _bulk_flags(request) -> list[str]:
+    """Flag the submission when its address already sent the rule's number of complaints today (counted in the
+    shared cache): it is registered as usual, but stays out of the disclosure until a handler accepts it."""
+    from .rules import ANTI_STUFFING, rule_row
+
+    today = clock.today()
+    threshold = int(rule_row(ANTI_STUFFING, today).value["flag_from_per_address_per_day"])
+    key = f"iccity:intake:day:{ratelimit.hashed(ratelimit.client_ip(request))}:{today.isoformat()}"
+    return ["BULK_SUBMISSION"] if ratelimit.incr(key, 2 * 86400) >= threshold else []
 
 
 def _redisplay(request, fresh: dict) -> IntakeForm:
@@ -177,8 +188,10 @@ def disclosure_rows(start: dt.date, end: dt.date) -> list[dict]:
     prev_low, _ = _bounds(start - length, start)
     low, high = _bounds(start, end)
     events = CaseEvent.objects.filter(case=OuterRef("pk"))
+    # a complaint flagged as bulk (anti-stuffing) counts only once a handler has accepted it
+    unverified = Q(flags__icontains="BULK_SUBMISSION") & ~Exists(events.filter(to_state="accepted"))
     cases = (Case.objects.filter(case_type=CaseType.COMPLAINT, consent_publish=True,
-                                 received_at__gte=prev_low, received_at__lt=high)
+                                 received_at__gte=prev_low, received_at__lt=high).exclude(unverified)
              .annotate(succeeded=Exists(events.filter(to_state__in=MEDIATION_SUCCESS)),
                        failed=Exists(events.filter(to_state__in=MEDIATION_FAILED)))
              .values("respondent_name", "respondent_uscc", "received_at", "succeeded", "failed")

@@ -148,3 +148,28 @@ def test_a_replayed_intake_form_is_refused(client, site):
     again = client.post("/complaints/new/", data, REMOTE_ADDR="10.0.0.22")
     assert again.status_code == 400 and "此表单已提交过" in again.content.decode()
     assert Case.objects.count() == 1
+
+
+def test_complaints_stuffed_from_one_address_stay_out_of_the_disclosure_until_accepted(client, site):
+    """A competitor files 5 consented complaints against one shop from one address in a day: from the rule's
+    threshold on they are flagged, and the public disclosure counts them only once a handler has accepted them."""
+    import datetime as dt
+
+    from iccity.complaints.actions import do_transition
+    from iccity.complaints.rules import ANTI_STUFFING, rule_row
+    from iccity.complaints.views import disclosure_rows
+
+    threshold = rule_row(ANTI_STUFFING, dt.date.today()).value["flag_from_per_address_per_day"]
+    for n in range(5):
+        assert client.post("/complaints/new/", form_data(person_phone=f"1380000000{n}"),
+                           REMOTE_ADDR="10.0.0.77").status_code == 302
+    cases = list(Case.objects.order_by("pk"))
+    flagged = [c for c in cases if "BULK_SUBMISSION" in c.flags]
+    assert len(flagged) == 5 - threshold + 1 and flagged[0].pk == cases[threshold - 1].pk
+    today = dt.date(2026, 5, 11)
+    count = lambda: sum(r["count"] for r in disclosure_rows(today - dt.timedelta(days=30), today))  # noqa: E731
+    assert count() == threshold - 1
+    do_transition(flagged[0], "accepted", actor=site.handler)
+    assert count() == threshold
+    client.force_login(site.handler)
+    assert "同一网络地址当日多次提交" in client.get(f"/complaints/cases/{flagged[1].pk}/").content.decode()
