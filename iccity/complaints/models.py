@@ -172,8 +172,8 @@ class CaseNotice(models.Model):
     document_number = models.CharField(_("文号"), max_length=60)
     channel = models.CharField(_("送达方式"), max_length=20, help_text=_("internet 网络、phone 电话、sms 短信、email 邮件、letter 信函"))
     sent_at = models.DateTimeField(_("送达时间"), default=clock.now)
-    recipient = models.CharField(_("送达对象"), max_length=100)
-    content = models.TextField(_("内容"), blank=True)
+    recipient = EncryptedTextField(_("送达对象"))  # the complainant's name: encrypted like the case's
+    content = EncryptedTextField(_("内容"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 

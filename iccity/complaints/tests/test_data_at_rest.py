@@ -121,3 +121,16 @@ def test_retention_anonymises_only_cases_closed_past_the_rule_and_is_twice_safe(
         call_command("privacy", "anonymise")
     assert Case.objects.get(pk=recent.pk).anonymised_at is not None
     assert Case.objects.get(pk=open_case.pk).person_name == NAME  # never closed: kept
+
+
+def test_served_notices_keep_the_recipients_name_encrypted(site):
+    from iccity.complaints.actions import do_transition
+    from iccity.complaints.models import CaseNotice
+
+    case = do_transition(register()[0], "accepted", actor=site.handler)
+    notice = CaseNotice.objects.filter(case=case).order_by("pk").first()
+    assert NAME in notice.recipient
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT recipient, content FROM complaints_casenotice WHERE id = %s", [notice.pk])
+        recipient, content = cursor.fetchone()
+    assert NAME not in recipient + content and recipient.startswith("enc1:")
