@@ -193,6 +193,13 @@ def transition(request, pk):
         return redirect(target)
     case.refresh_from_db()
     messages.success(request, f"已办理：{state_label(case)}")
+    from iccity.core.privacy import contains_personal_data
+
+    from .privacy import complainant
+
+    if public_note and contains_personal_data(public_note, people=[complainant(case)]):
+        # the public sees it masked anyway (core.privacy); tell the handler so the habit changes
+        messages.warning(request, "对外说明含电话、证件号、银行卡、邮箱或投诉人姓名/地址，公开查询时已自动遮蔽；请避免在对外说明中填写个人信息")
     return redirect(target)
 
 

@@ -44,3 +44,15 @@ def test_the_same_note_is_masked_in_open311_json_and_xml(client, noted_case):
         for secret in SECRETS:
             assert secret not in text, secret
     assert "已联系投诉人王**" in notes and notes == xml_notes
+
+
+def test_the_handler_is_warned_when_a_public_note_holds_personal_data(client, site):
+    case = register()[0]
+    client.force_login(site.head)
+    page = client.post(f"/complaints/cases/{case.pk}/transition/", {"to_state": "accepted", "public_note": NOTE},
+                       follow=True).content.decode()
+    assert "已自动遮蔽" in page
+    other = register()[0]
+    page = client.post(f"/complaints/cases/{other.pk}/transition/", {"to_state": "accepted", "public_note": "已受理"},
+                       follow=True).content.decode()
+    assert "已自动遮蔽" not in page
