@@ -34,15 +34,26 @@ def _var_file(name: str, make) -> str:
     from django.conf import settings
 
     path = Path(settings.VAR_DIR) / name
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        value = make()
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(value)
-        return value
+    for _ in range(50):
+        try:
+            value = path.read_text().strip()
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            value = make()
+            try:  # written aside and linked into place: two processes starting at once agree on one key
+                tmp = path.with_name(f".{name}.{os.getpid()}")
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(value)
+                os.link(tmp, path)
+                return value
+            except FileExistsError:
+                continue  # another process won: read its key
+            finally:
+                tmp.unlink(missing_ok=True)
+        if value:
+            return value
+    raise DataKeyError(f"无法读取 {path}")
 
 
 def data_keys() -> list[str]:
