@@ -56,3 +56,10 @@ def test_the_handler_is_warned_when_a_public_note_holds_personal_data(client, si
     page = client.post(f"/complaints/cases/{other.pk}/transition/", {"to_state": "accepted", "public_note": "已受理"},
                        follow=True).content.decode()
     assert "已自动遮蔽" not in page
+
+
+def test_the_disclosure_page_and_csv_mask_a_phone_in_a_business_name(client, site):
+    register(respondent_name="西青区好味道餐馆（老板电话13612345678）")
+    for url in ("/complaints/disclosure/", "/complaints/disclosure.csv"):
+        body = client.get(url).content.decode("utf-8-sig")
+        assert "好味道餐馆" in body and "13612345678" not in body and "136****5678" in body, url

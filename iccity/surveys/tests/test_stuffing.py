@@ -124,3 +124,13 @@ def test_the_office_accepts_a_flagged_response_from_the_admin(wave, client, djan
     client.post("/admin/surveys/response/", {"action": "accept", "_selected_action": [flagged.pk]})
     flagged.refresh_from_db()
     assert flagged.review == "accepted" and flagged.reviewed_by == office and index_count(wave) == 3
+
+
+def test_survey_pages_pass_their_texts_through_the_masking_function(wave):
+    """An office typo puts a contact phone into a wave title: the public pages show it masked."""
+    from ..models import Wave
+
+    Wave.objects.filter(pk=wave.pk).update(title="2026年测评（联系人13812341234）")
+    for url in ("/surveys/", f"/surveys/{wave.code}/", f"/surveys/{wave.code}/zhongbei/thanks/"):
+        html = Client().get(url).content.decode()
+        assert "13812341234" not in html and "138****1234" in html, url
