@@ -106,7 +106,7 @@ class Case(models.Model):
     # facts
     occurred_on = models.DateField(_("发生日期"), null=True, blank=True)
     amount = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    description = models.TextField(_("事实与理由"), max_length=4000)
+    description = EncryptedTextField(_("事实与理由"), max_length=4000)  # citizens write names and phones into it
     requests = models.JSONField(_("诉求"), default=list, blank=True, help_text=_("修理、重作、更换、退货、补足数量、退款、赔偿"))
     flags = models.JSONField(_("提示"), default=list, blank=True, help_text=_("如：发生已超过3年，可能不予受理（第16条第4项）"))
     # handling
