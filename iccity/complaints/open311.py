@@ -331,7 +331,8 @@ def _public_request(case: Case) -> dict:
 
 def _cases():
     events = CaseEvent.objects.exclude(public_note="").order_by("created_at", "id")
-    return (Case.objects.select_related("category", "unit").annotate(updated=Max("events__created_at"))
+    return (Case.objects.select_related("category", "unit").defer("description")  # never public; encrypted
+            .annotate(updated=Max("events__created_at"))
             .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events")))
 
 

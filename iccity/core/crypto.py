@@ -30,10 +30,22 @@ class DataKeyError(RuntimeError):
     pass
 
 
-def _var_file(name: str, make) -> str:
+_MAKERS = {
+    "data_keys": lambda: Fernet.generate_key().decode(),
+    "data_index_key": lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
+}
+
+
+def _var_file(name: str) -> str:
     from django.conf import settings
 
-    path = Path(settings.VAR_DIR) / name
+    return _read_or_create(Path(settings.VAR_DIR) / name)
+
+
+@lru_cache(maxsize=8)
+def _read_or_create(path: Path) -> str:
+    """Read once per process (the key never changes under a running process; a new key means a restart)."""
+    name, make = path.name, _MAKERS[path.name]
     for _ in range(50):
         try:
             value = path.read_text().strip()
@@ -59,7 +71,7 @@ def _var_file(name: str, make) -> str:
 def data_keys() -> list[str]:
     raw = os.environ.get("ICCITY_DATA_KEYS") or os.environ.get("ICCITY_DATA_KEY")
     if not raw:
-        raw = _var_file("data_keys", lambda: Fernet.generate_key().decode())
+        raw = _var_file("data_keys")
     keys = [k.strip() for k in raw.replace("\n", ",").split(",") if k.strip()]
     if not keys:
         raise DataKeyError("未配置个人信息加密密钥（ICCITY_DATA_KEYS）")
@@ -79,8 +91,7 @@ def fernet() -> MultiFernet:
 
 
 def index_key() -> bytes:
-    raw = os.environ.get("ICCITY_DATA_INDEX_KEY") or _var_file(
-        "data_index_key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
+    raw = os.environ.get("ICCITY_DATA_INDEX_KEY") or _var_file("data_index_key")
     return raw.encode()
 
 
