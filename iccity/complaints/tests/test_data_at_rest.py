@@ -134,3 +134,16 @@ def test_served_notices_keep_the_recipients_name_encrypted(site):
         cursor.execute("SELECT recipient, content FROM complaints_casenotice WHERE id = %s", [notice.pk])
         recipient, content = cursor.fetchone()
     assert NAME not in recipient + content and recipient.startswith("enc1:")
+
+
+def test_the_case_list_never_decrypts_personal_data(client, site, monkeypatch):
+    for _ in range(3):
+        register()
+    calls = []
+    real = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda value: calls.append(value) or real(value))
+    client.force_login(site.office)
+    assert client.get("/complaints/cases/", {"show": "all"}).status_code == 200
+    assert [c for c in calls if c] == []
+    client.get(f"/complaints/cases/{Case.objects.first().pk}/")  # the detail page does decrypt (the office may see)
+    assert [c for c in calls if c]
