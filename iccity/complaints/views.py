@@ -242,8 +242,8 @@ def disclosure_csv(request):
     writer.writerow(["经营者名称", "统一社会信用代码", "期间起", "期间止", "投诉量", "上期投诉量", "增长率", "调解成功率",
                      "调解办结数"])
     for row in disclosure_rows(start, end):
-        writer.writerow([_csv_safe(mask_public_text(row["name"])), row["uscc"], start, end, row["count"], row["previous"],
-                         _percent(row["growth"]), _percent(row["success_rate"]), row["finished"]])
+        writer.writerow([_csv_safe(mask_public_text(row["name"])), row["uscc"], start, end, row["count"],
+                         row["previous"], _percent(row["growth"]), _percent(row["success_rate"]), row["finished"]])
     return response
 
 

@@ -118,7 +118,8 @@ _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 # Not glued to letters: receipt numbers (XQ2026051100009) and codes are not cards or phones.
 _CARD_RE = re.compile(r"(?<![\dA-Za-z*])(\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?|\d{13,19})(?![\dA-Za-z*])")
 _MOBILE_RE = re.compile(r"(?<![\dA-Za-z*])(?:(?:\+|00)?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d*])")
-_LANDLINE_RE = re.compile(r"(?<![\d*])(?:\(?(0\d{2,3})\)?[ -]?)(\d{3,4})[ -]?(\d{4})(?:[ -]?(?:转|ext\.?|x)\s?\d{1,5})?(?![\d*])")
+_LANDLINE_RE = re.compile(r"(?<![\dA-Za-z*])(?:\(?(0\d{2,3})\)?[ -]?)(\d{3,4})[ -]?(\d{4})"
+                          r"(?:[ -]?(?:转|ext\.?|x)\s?\d{1,5})?(?![\d*])")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 

@@ -62,7 +62,8 @@ def test_the_sliding_window_forgets_old_hits():
     limit = ratelimit.Limit("t", 2, 10)
     assert ratelimit.hit(limit, "a", now=100) and ratelimit.hit(limit, "a", now=101)
     assert not ratelimit.hit(limit, "a", now=105)
-    # the sliding-window counter weighs the previous window by its overlap: 2 × 0.85 + 1 > 2 at 111.5, 2 × 0.45 + 1 ≤ 2 at 115.5
+    # the sliding-window counter weighs the previous window by its overlap:
+    # 2 × 0.85 + 1 > 2 at 111.5, 2 × 0.45 + 1 ≤ 2 at 115.5
     assert not ratelimit.hit(limit, "a", now=111.5)
     assert ratelimit.hit(limit, "a", now=115.5)
 
