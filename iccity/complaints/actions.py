@@ -156,15 +156,17 @@ def _event(case, action, from_state, to_state, actor, *, reason_code="", note=""
 # -- registration --------------------------------------------------------------------------------------------------------
 
 
-def do_register_case(data: dict, *, actor=None, channel: str = "web") -> list[Case]:
+def do_register_case(data: dict, *, actor=None, channel: str = "web", extra_flags=()) -> list[Case]:
     """Validate and register a submission; a complaint-and-report ("both") becomes two linked cases. Each case is
-    routed (or sent to ODR negotiation when ``odr`` is set). Raises ``SubmissionInvalid``."""
+    routed (or sent to ODR negotiation when ``odr`` is set). Raises ``SubmissionInvalid``. ``extra_flags``: flags
+    the caller judged (the public page's anti-stuffing check)."""
     received_at, today = clock.now(), clock.today()
     try:
         years = int(rule_row(LIMITATION, today).value.get("years", 3))
     except Exception:  # noqa: BLE001 - the validator's default (3 years) is the law's value
         years = 3
     cleaned, errors, flags = validate_submission(data, today=today, limitation_years=years)
+    flags = list(flags) + [f for f in extra_flags if f not in flags]
     category = Category.objects.filter(code=cleaned["category"], active=True).first() if cleaned["category"] else None
     if cleaned["category"] and category is None:
         errors.setdefault("category", []).append("投诉举报类别不存在")

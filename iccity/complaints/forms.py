@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
+
+from iccity.core import formtokens
 
 from .models import Category
 from .validation import ID_TYPES as ID_TYPE_LABELS
@@ -27,21 +28,40 @@ REQUESTS = [(r, r) for r in REQUEST_CHOICES]
 
 
 def sign_started(at: float | None = None) -> str:
-    return signing.dumps({"t": time.time() if at is None else at}, salt=STARTED_SALT)
+    return formtokens.issue(STARTED_SALT, at=at)
 
 
 def started_error(value: str, *, now: float | None = None) -> str:
-    """'' when the form was opened long enough ago (and not too long); else why the submission is refused."""
+    """'' when the form was opened long enough ago (and not too long); else why the submission is refused.
+    Does not consume the token: ``consume_started`` does, once the submission is accepted."""
     now = time.time() if now is None else now
-    try:
-        started = float(signing.loads(value or "", salt=STARTED_SALT)["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return "表单已失效，请刷新页面后重新填写"
-    if now - started < MIN_FILL_SECONDS:
+    token = formtokens.read(value, STARTED_SALT)
+    if token is None:
+        return formtokens.INVALID
+    if now - token.started < MIN_FILL_SECONDS:
         return "提交过快，请核对内容后再提交"
-    if now - started > MAX_FORM_AGE_SECONDS:
+    if now - token.started > MAX_FORM_AGE_SECONDS:
         return "表单已超过24小时，请刷新页面后重新填写"
     return ""
+
+
+def consume_started(value: str) -> str:
+    """Consume the form's start token (single use); '' on the first use, the Chinese refusal on a replay."""
+    token = formtokens.read(value, STARTED_SALT)
+    if token is None:
+        return formtokens.INVALID
+    return "" if formtokens.consume(token, STARTED_SALT, MAX_FORM_AGE_SECONDS) else formtokens.REPLAYED
+
+
+def release_started(value: str) -> None:
+    token = formtokens.read(value, STARTED_SALT)
+    if token is not None:
+        formtokens.release(token, STARTED_SALT)
+
+
+def started_at(value: str) -> float | None:
+    token = formtokens.read(value, STARTED_SALT)
+    return token.started if token else None
 
 
 def _text(label, *, max_length=200, required=False, **kw):

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from iccity.core import clock, demo
+from iccity.core.fields import BlindIndexField, EncryptedTextField
 from iccity.orgs.models import Unit
 
 
@@ -60,6 +61,14 @@ class RoutingRule(models.Model):
         return f"{self.town or '任意镇街'}/{self.business_district or '任意商圈'}/{self.category or '任意类别'} → {self.unit}"
 
 
+class CaseQuerySet(models.QuerySet):
+    def with_phone(self, phone: str):
+        """Exact search by the complainant's phone through its keyed hash (the column itself is encrypted)."""
+        field = Case._meta.get_field("person_phone_index")
+        digits = field.normalise(phone)
+        return self.filter(person_phone_index=field.index_for(digits)) if digits else self.none()
+
+
 class Case(models.Model):
     receipt_number = models.CharField(_("受理编号"), max_length=30, unique=True, help_text=_("群众凭此查询办理进度"))
     case_type = models.CharField(_("类型"), max_length=12, choices=CaseType.choices)
@@ -72,11 +81,16 @@ class Case(models.Model):
     received_at = models.DateTimeField(_("收到时间"), db_index=True)
     # complainant (投诉人/举报人): personal data, visible only to the case's handlers
     anonymous = models.BooleanField(_("匿名举报"), default=False)
-    person_name = models.CharField(_("姓名"), max_length=60, blank=True)
-    person_phone = models.CharField(_("电话"), max_length=30, blank=True)
+    # encrypted at rest (core.crypto; keys outside the database); the phone has a keyed hash for exact search
+    person_name = EncryptedTextField(_("姓名"), blank=True)
+    person_phone = EncryptedTextField(_("电话"), blank=True)
+    person_phone_index = BlindIndexField(_("电话检索摘要"), source="person_phone", purpose="complaints.phone",
+                                         normaliser="digits")
     person_id_type = models.CharField(_("证件类型"), max_length=20, blank=True)
-    person_id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
-    person_address = models.CharField(_("地址"), max_length=200, blank=True)
+    person_id_number = EncryptedTextField(_("证件号码"), blank=True)
+    person_address = EncryptedTextField(_("地址"), blank=True)
+    anonymised_at = models.DateTimeField(_("个人信息匿名化时间"), null=True, blank=True,
+                                         help_text=_("超过保存期限的已办结案件，个人信息已删除"))
     consent_publish = models.BooleanField(_("同意公开"), default=False)
     consent_entrusted_mediation = models.BooleanField(_("同意委托调解"), default=False)
     # respondent (被投诉/举报经营者)
@@ -92,7 +106,7 @@ class Case(models.Model):
     # facts
     occurred_on = models.DateField(_("发生日期"), null=True, blank=True)
     amount = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    description = models.TextField(_("事实与理由"), max_length=4000)
+    description = EncryptedTextField(_("事实与理由"), max_length=4000)  # citizens write names and phones into it
     requests = models.JSONField(_("诉求"), default=list, blank=True, help_text=_("修理、重作、更换、退货、补足数量、退款、赔偿"))
     flags = models.JSONField(_("提示"), default=list, blank=True, help_text=_("如：发生已超过3年，可能不予受理（第16条第4项）"))
     # handling
@@ -114,6 +128,8 @@ class Case(models.Model):
     lookup_token = models.CharField(_("查询令牌"), max_length=40, blank=True, help_text=_("Open311 token / 查询凭证"))
     is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
     created_at = models.DateTimeField(_("登记时间"), default=clock.now)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("投诉举报案件")
@@ -156,8 +172,8 @@ class CaseNotice(models.Model):
     document_number = models.CharField(_("文号"), max_length=60)
     channel = models.CharField(_("送达方式"), max_length=20, help_text=_("internet 网络、phone 电话、sms 短信、email 邮件、letter 信函"))
     sent_at = models.DateTimeField(_("送达时间"), default=clock.now)
-    recipient = models.CharField(_("送达对象"), max_length=100)
-    content = models.TextField(_("内容"), blank=True)
+    recipient = EncryptedTextField(_("送达对象"))  # the complainant's name: encrypted like the case's
+    content = EncryptedTextField(_("内容"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 

@@ -19,6 +19,7 @@ from django.urls import re_path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from iccity.core import clock
@@ -30,6 +31,7 @@ from .validation import ID_TYPES
 from .models import Case, CaseEvent, Category, Open311Key
 from .views_common import body_too_large, iso, live_deadline, scrub, status_notes
 
+SENSITIVE_POST = ("first_name", "last_name", "phone", "email", "attribute[person_id_number]", "description")
 MAX_SPAN = dt.timedelta(days=90)
 MAX_ITEMS = 1000
 MAX_BODY_BYTES = 32 * 1024
@@ -255,6 +257,7 @@ def _submission(plain: dict, attributes: dict) -> tuple[dict, list[str]]:
     return data, warnings
 
 
+@sensitive_post_parameters(*SENSITIVE_POST)  # error reports never carry the caller's personal data
 @endpoint
 def requests_collection(request, fmt):
     if request.method == "POST":
@@ -328,7 +331,8 @@ def _public_request(case: Case) -> dict:
 
 def _cases():
     events = CaseEvent.objects.exclude(public_note="").order_by("created_at", "id")
-    return (Case.objects.select_related("category", "unit").annotate(updated=Max("events__created_at"))
+    return (Case.objects.select_related("category", "unit").defer("description")  # never public; encrypted
+            .annotate(updated=Max("events__created_at"))
             .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events")))
 
 

@@ -10,46 +10,14 @@ The respondent is public only for complaints whose complainant consented to publ
 """
 from __future__ import annotations
 
+from iccity.core.privacy import (Person, mask_address, mask_id, mask_name, mask_phone,  # noqa: F401 (re-exported)
+                                  mask_public_text)
 from iccity.orgs.permissions import Actor
 
 from . import states
 from .validation import FLAG_LABELS, ID_TYPES
 
 PERSONAL_FIELDS = ("person_name", "person_phone", "person_id_number", "person_address")
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***; the surname alone is what a caller would say on the phone anyway."""
-    name = (name or "").strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(len(name) - 1, 1) if len(name) > 1 else "*"
-
-
-def mask_phone(phone: str) -> str:
-    """13812341234 → 138****1234; landlines keep the area code and the last 4 digits."""
-    phone = (phone or "").strip()
-    if len(phone) == 11 and phone.isdigit():
-        return f"{phone[:3]}****{phone[-4:]}"
-    if "-" in phone:
-        area, rest = phone.split("-", 1)
-        return f"{area}-{'*' * max(len(rest) - 4, 0)}{rest[-4:]}"
-    return "*" * max(len(phone) - 4, 0) + phone[-4:]
-
-
-def mask_id(number: str) -> str:
-    """Keep the first 2 (province) and the last 2 characters: the birth date and county code are hidden, and the
-    last 4 (sequence, sex, check) would narrow a person down too much with the rest."""
-    number = (number or "").strip()
-    if len(number) <= 4:
-        return "*" * len(number)
-    return number[:2] + "*" * (len(number) - 4) + number[-2:]
-
-
-def mask_address(address: str) -> str:
-    """Keep roughly the district level (first 6 characters)."""
-    address = (address or "").strip()
-    return address[:6] + "****" if len(address) > 6 else ("****" if address else "")
 
 
 def _actor(actor) -> Actor:
@@ -101,15 +69,23 @@ def case_for_display(case, actor) -> dict:
     return data
 
 
+def complainant(case) -> Person:
+    return Person(name=case.person_name, phone=case.person_phone, id_number=case.person_id_number,
+                  address=case.person_address)
+
+
 def public_case_view(case, events=None) -> dict:
-    """What the receipt-number lookup and Open311 may show. No personal data, no description, ever.
+    """What the receipt-number lookup and Open311 may show. No personal data, no description, ever: handlers' public
+    notes pass through ``core.privacy.mask_public_text`` with the complainant's own data.
 
     ``events``: the case's events if already fetched (lists); otherwise they are read (one query).
     """
     machine = states.machine_for(case.case_type)
     events = list(case.events.all()) if events is None else events
     publish_respondent = case.case_type == "complaint" and case.consent_publish
-    notes = [{"at": e.created_at, "note": e.public_note} for e in events if e.public_note]
+    person = complainant(case)
+    notes = [{"at": e.created_at, "note": mask_public_text(e.public_note, people=[person])}
+             for e in events if e.public_note]
     return {
         "receipt_number": case.receipt_number,
         "case_type": case.case_type,
@@ -126,7 +102,7 @@ def public_case_view(case, events=None) -> dict:
         "public_notes": notes,
         "status_notes": notes[-1]["note"] if notes else "",
         "agency_responsible": case.unit.name if case.unit_id else "",
-        "respondent_name": case.respondent_name if publish_respondent else "",
+        "respondent_name": mask_public_text(case.respondent_name, people=[person]) if publish_respondent else "",
         "town": case.town,
         "lat": case.lat if publish_respondent else None,
         "long": case.long if publish_respondent else None,

@@ -1,19 +1,24 @@
-"""A small sliding-window rate limiter on Django's cache, for the public complaint form and the Open311 writer.
+"""Rate limits for the public forms and the Open311 endpoint, counted in Django's ``default`` cache.
 
-It uses the ``default`` cache as configured (LocMem unless the site says otherwise), so it needs no outside service.
-LocMem is per process: with several worker processes each keeps its own window, and the effective limit is
-N × workers. Production with several processes should point the default cache at Redis or the database cache.
+Counters are atomic ``add``/``incr`` on the shared cache, so with Redis configured (``ICCITY_REDIS_URL`` → Django's
+RedisCache) every worker process and every restart sees the same counts; with the LocMem default (development) the
+counts are per process. The window slides: the previous fixed window's count is weighted by how much of it still
+overlaps the last ``window_seconds`` (the usual sliding-window-counter estimate, two keys per client).
 
 Only ``REMOTE_ADDR`` is trusted: ``X-Forwarded-For`` is set by the client unless a proxy we run overwrites it, and
-a spammer would simply rotate it. Behind a reverse proxy, have the proxy set REMOTE_ADDR (e.g. uwsgi/gunicorn
-``forwarded_allow_ips``) rather than reading headers here.
+a spammer would simply rotate it. Behind a reverse proxy, have the proxy set REMOTE_ADDR (gunicorn
+``forwarded_allow_ips``) rather than reading headers here. The address is never a cache key as such: keys carry a
+keyed hash of it.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 
 
@@ -35,20 +40,37 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def hit(limit: Limit, who: str, *, now: float | None = None) -> bool:
-    """Count one hit for ``who``; False when the last ``window_seconds`` already hold ``max_hits`` hits.
+def hashed(who: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"rl:{who}".encode(), hashlib.sha256).hexdigest()[:24]
 
-    The window is the list of hit times kept in one cache entry. A race between two requests of the same client can
-    lose one hit, which only makes the limiter slightly more lenient; that is acceptable for spam control.
-    """
+
+def incr(key: str, ttl: int, delta: int = 1) -> int:
+    """Atomically add ``delta`` to a counter in the shared cache, creating it (with ``ttl``) if needed."""
+    cache = caches["default"]
+    for _ in range(3):
+        cache.add(key, 0, ttl)
+        try:
+            return cache.incr(key, delta)
+        except ValueError:  # expired between add and incr
+            continue
+    cache.set(key, max(delta, 0), ttl)
+    return max(delta, 0)
+
+
+def hit(limit: Limit, who: str, *, now: float | None = None) -> bool:
+    """Count one hit for ``who``; False (and the hit not counted) when the last ``window_seconds`` already hold
+    ``max_hits`` hits. The increment comes first, so two requests at once can never both take the last place."""
     now = time.time() if now is None else now
-    key = f"iccity:rl:{limit.name}:{who}"
-    recent = [t for t in (cache.get(key) or []) if t > now - limit.window_seconds]
-    if len(recent) >= limit.max_hits:
-        cache.set(key, recent, limit.window_seconds)
+    window = limit.window_seconds
+    index = int(now // window)
+    base = f"iccity:rl:{limit.name}:{hashed(who)}"
+    current_key = f"{base}:{index}"
+    current = incr(current_key, 2 * window + 1)
+    previous = caches["default"].get(f"{base}:{index - 1}", 0)
+    overlap = 1 - (now - index * window) / window
+    if previous * overlap + current > limit.max_hits:
+        incr(current_key, 2 * window + 1, -1)  # a refused hit does not count
         return False
-    recent.append(now)
-    cache.set(key, recent, limit.window_seconds)
     return True
 
 

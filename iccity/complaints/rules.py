@@ -21,6 +21,8 @@ ODR_NEGOTIATION = "complaints.odr_negotiation"
 LIMITATION = "complaints.limitation"
 FIRST_CONTACT = "complaints.first_contact_sla"
 DOCUMENT_NUMBER = "complaints.document_number"
+RETENTION = "complaints.personal_data_retention"
+ANTI_STUFFING = "complaints.anti_stuffing"
 
 ORDER_20_FROM = dt.date(2020, 1, 1)  # 市场监督管理投诉举报处理暂行办法 (Order 20 of 2019) took effect
 ORDER_121_FROM = dt.date(2026, 4, 15)
@@ -76,6 +78,16 @@ DEFAULTS = [
     {"key": FIRST_CONTACT, "version": 1, "title": "首次联系投诉人时限（本地快速响应标准，24小时×7天）",
      "value": {"unit": "hours_24x7", "amount": 24}, "from": ORDER_20_FROM, "to": None, "source": LOCAL_POLICY,
      "notes": "confidence: local policy（非法律规定，与法定受理时限分开统计）"},
+    # -- personal data retention (PIPL Art. 19, 47): after this, closed cases keep no complainant data
+    {"key": RETENTION, "version": 1, "title": "投诉举报人个人信息保存期限（办结后）", "value": {"years_after_closure": 3},
+     "from": ORDER_20_FROM, "to": None,
+     "source": "《个人信息保护法》第十九条（保存期限为实现处理目的所必要的最短时间）、第四十七条（期限届满应删除）；"
+               "3年与投诉时效（第121号令第十六条第（四）项）一致，为平台默认值",
+     "notes": "confidence: local policy，待领导小组办公室及区市场监管局按档案管理规定确认（案卷归档另有保管期限的，以归档为准）"},
+    {"key": ANTI_STUFFING, "version": 1, "title": "网上投诉防刷：同一地址每日提交达到此数即标记待核实",
+     "value": {"flag_from_per_address_per_day": 3}, "from": ORDER_20_FROM, "to": None,
+     "source": "平台默认值（非法定）：OWASP ASVS 4.0 V11.1.4 业务流程防自动化；被标记的投诉在受理前不计入消费投诉信息公示",
+     "notes": "confidence: local policy，待领导小组办公室确认"},
     {"key": DOCUMENT_NUMBER, "version": 1, "title": "文书编号前缀", "value": {"prefix": "西青市监", "issuer": "天津市西青区市场监督管理局"},
      "from": ORDER_20_FROM, "to": None, "source": "文书式样：____市监____〔年〕第__号；前缀为平台默认值，请按本局文号规则确认",
      "notes": "confidence: local policy"},

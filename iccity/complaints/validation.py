@@ -58,6 +58,7 @@ FLAG_LABELS = {
     "CALENDAR_MISSING": "节假日数据缺失，法定时限暂无法计算",
     "ENTRUSTED_MEDIATION": "委托消费者协会等组织调解",
     "OUTSIDE_TIANJIN": "坐标不在天津市范围内（可能为GCJ-02坐标），请核对",
+    "BULK_SUBMISSION": "同一网络地址当日多次提交（防刷）：受理前不计入公示，请核实是否为真实投诉",
 }
 # Tianjin's bounding box (WGS84), generous: a point outside is kept and flagged, not refused.
 TIANJIN_BBOX = {"lat": (Decimal("38.55"), Decimal("40.26")), "long": (Decimal("116.70"), Decimal("118.07"))}

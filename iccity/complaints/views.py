@@ -9,14 +9,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.privacy import mask_public_text
 
 from . import ratelimit
 from .forms import IntakeForm, TrackForm
@@ -33,6 +35,7 @@ def _refuse(request, template: str, context: dict, message: str, status: int):
     return render(request, template, context, status=status)
 
 
+@sensitive_post_parameters("person_name", "person_phone", "person_id_number", "person_address", "description")
 @require_http_methods(["GET", "POST"])
 def intake(request):
     context = {"nav": "complaints"}
@@ -59,11 +62,19 @@ def intake(request):
     if not form.is_valid():  # Django's own checks (lengths, choices); show the core's messages alongside
         errors = validate_submission(submission, today=clock.today())[1]
     else:
+        from .forms import consume_started, release_started
+
+        replay = consume_started(request.POST.get("started", ""))  # single use: a replayed form is refused
+        if replay:
+            return _refuse(request, "complaints/intake.html", {**context, "form": _redisplay(request, fresh)},
+                           replay, 400)
         try:
-            cases = do_register_case(submission, channel="web")
+            cases = do_register_case(submission, channel="web", extra_flags=_bulk_flags(request))
         except SubmissionInvalid as exc:
+            release_started(request.POST.get("started", ""))  # nothing written: the corrected form may use it
             errors = exc.errors
         except ActionRefused as exc:
+            release_started(request.POST.get("started", ""))
             return _refuse(request, "complaints/intake.html", {**context, "form": _redisplay(request, fresh)},
                            exc.message, 400)
     if errors or form.errors:
@@ -79,6 +90,17 @@ def intake(request):
         {"receipt_number": c.receipt_number, "lookup_token": c.lookup_token, "case_type": c.get_case_type_display(),
          "accept_due": c.accept_due.isoformat() if c.accept_due else ""} for c in cases]
     return redirect("complaints:receipt")
+
+
+def _bulk_flags(request) -> list[str]:
+    """Flag the submission when its address already sent the rule's number of complaints today (counted in the
+    shared cache): it is registered as usual, but stays out of the disclosure until a handler accepts it."""
+    from .rules import ANTI_STUFFING, rule_row
+
+    today = clock.today()
+    threshold = int(rule_row(ANTI_STUFFING, today).value["flag_from_per_address_per_day"])
+    key = f"iccity:intake:day:{ratelimit.hashed(ratelimit.client_ip(request))}:{today.isoformat()}"
+    return ["BULK_SUBMISSION"] if ratelimit.incr(key, 2 * 86400) >= threshold else []
 
 
 def _redisplay(request, fresh: dict) -> IntakeForm:
@@ -97,6 +119,7 @@ def receipt(request):
     return render(request, "complaints/receipt.html", {"nav": "complaints", "receipts": receipts})
 
 
+@sensitive_post_parameters("phone_last4", "token")
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Lookup by receipt number + the phone's last 4 digits, or by the lookup token. POST keeps the token out of logs."""
@@ -165,8 +188,10 @@ def disclosure_rows(start: dt.date, end: dt.date) -> list[dict]:
     prev_low, _ = _bounds(start - length, start)
     low, high = _bounds(start, end)
     events = CaseEvent.objects.filter(case=OuterRef("pk"))
+    # a complaint flagged as bulk (anti-stuffing) counts only once a handler has accepted it
+    unverified = Q(flags__icontains="BULK_SUBMISSION") & ~Exists(events.filter(to_state="accepted"))
     cases = (Case.objects.filter(case_type=CaseType.COMPLAINT, consent_publish=True,
-                                 received_at__gte=prev_low, received_at__lt=high)
+                                 received_at__gte=prev_low, received_at__lt=high).exclude(unverified)
              .annotate(succeeded=Exists(events.filter(to_state__in=MEDIATION_SUCCESS)),
                        failed=Exists(events.filter(to_state__in=MEDIATION_FAILED)))
              .values("respondent_name", "respondent_uscc", "received_at", "succeeded", "failed")
@@ -217,8 +242,8 @@ def disclosure_csv(request):
     writer.writerow(["经营者名称", "统一社会信用代码", "期间起", "期间止", "投诉量", "上期投诉量", "增长率", "调解成功率",
                      "调解办结数"])
     for row in disclosure_rows(start, end):
-        writer.writerow([_csv_safe(v) for v in (row["name"], row["uscc"], start, end, row["count"], row["previous"],
-                                                 _percent(row["growth"]), _percent(row["success_rate"]), row["finished"])])
+        writer.writerow([_csv_safe(v) for v in (mask_public_text(row["name"]), row["uscc"], start, end, row["count"],
+                                                 row["previous"], _percent(row["growth"]), _percent(row["success_rate"]), row["finished"])])
     return response
 
 

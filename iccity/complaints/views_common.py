@@ -76,16 +76,11 @@ def iso(moment) -> str | None:
     return timezone.make_aware(end).isoformat(timespec="seconds")
 
 
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-
-
 def scrub(text: str, case=None) -> str:
-    """Mask phone and ID numbers and the complainant's own name/phone/ID in text that is going public."""
-    text = _PHONE.sub(r"\1****\2", text or "")
-    text = _ID.sub(r"\1********\2", text)
-    if case is not None:
-        for secret in (case.person_id_number, case.person_phone, case.person_name):
-            if secret and len(secret) >= 2:
-                text = text.replace(secret, "＊" * min(len(secret), 4))
-    return text
+    """Free text going public, through the platform's one masking function (``core.privacy``), with the
+    complainant's own name, phone, ID and address when the case is known."""
+    from iccity.core.privacy import mask_public_text
+
+    from .privacy import complainant
+
+    return mask_public_text(text, people=[complainant(case)] if case is not None else [])

@@ -89,8 +89,16 @@ def case_list(request):
         cases = cases.filter(unit_id=int(request.GET["unit"]))
     query = (request.GET.get("q") or "").strip()[:60]
     if query:
-        cases = cases.filter(Q(receipt_number__icontains=query) | Q(respondent_name__icontains=query))
-    rows = [_annotate(c, today) for c in cases.order_by("-received_at", "-id")[:LIST_LIMIT * 3]]
+        match = Q(receipt_number__icontains=query) | Q(respondent_name__icontains=query)
+        if sum(ch.isdigit() for ch in query) >= 7:
+            # exact phone search through the keyed hash; only among cases whose personal data the actor may see,
+            # so the search cannot tell anyone else whether a number filed a complaint
+            own = Q() if actor.office_admin else (Q(unit_id__in=actor.units) | Q(handler_id=request.user.pk))
+            match |= Q(pk__in=Case.objects.with_phone(query).filter(own).values("pk"))
+        cases = cases.filter(match)
+    # the list shows no personal data: leave the encrypted columns undecrypted (up to 900 rows × 5 fields)
+    listed = cases.defer("person_name", "person_phone", "person_id_number", "person_address", "description")
+    rows = [_annotate(c, today) for c in listed.order_by("-received_at", "-id")[:LIST_LIMIT * 3]]
     counts = {"open": sum(c.is_open for c in rows), "new": sum(c.is_new for c in rows),
               "due_soon": sum(c.legal_due_soon for c in rows),
               "overdue": sum(c.legal_overdue or c.sla_overdue for c in rows),
@@ -187,6 +195,13 @@ def transition(request, pk):
         return redirect(target)
     case.refresh_from_db()
     messages.success(request, f"已办理：{state_label(case)}")
+    from iccity.core.privacy import contains_personal_data
+
+    from .privacy import complainant
+
+    if public_note and contains_personal_data(public_note, people=[complainant(case)]):
+        # the public sees it masked anyway (core.privacy); tell the handler so the habit changes
+        messages.warning(request, "对外说明含电话、证件号、银行卡、邮箱或投诉人姓名/地址，公开查询时已自动遮蔽；请避免在对外说明中填写个人信息")
     return redirect(target)
 
 

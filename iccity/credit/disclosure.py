@@ -3,14 +3,13 @@
 Only entries the rules allow (published kind and class), only while the period runs (``clock.today()``), not
 removed after repair and not revoked (``ListEntry.objects.public_on``). Only legal-entity data: a 个体工商户's
 operator is a natural person, so the operator's name is masked wherever it appears (a shop without a 字号 is often
-named after its owner), and phone and ID numbers are masked in every free text before it leaves (the complaint
-module's ``scrub``). Internal fields (review notes, who registered it, the operator's name) are never in a row.
+named after its owner), and phone, ID, bank-card numbers and e-mail addresses are masked in every free text before
+it leaves (the platform's one masking function, ``core.privacy.mask_public_text``). Internal fields (review notes, who registered it, the operator's name) are never in a row.
 """
 from __future__ import annotations
 
-from iccity.complaints.privacy import mask_name
-from iccity.complaints.views_common import scrub
 from iccity.core import clock
+from iccity.core.privacy import Person, mask_public_text
 
 from .models import EntityKind, ListEntry, ListKind
 
@@ -20,11 +19,8 @@ PUBLIC_FIELDS = ("list_kind", "list_kind_label", "severity_label", "party", "usc
 
 
 def _mask_person(text: str, merchant) -> str:
-    text = scrub(text or "")
     person = merchant.operator_name if merchant.kind == EntityKind.INDIVIDUAL_BUSINESS else ""
-    if person and len(person) >= 2:
-        text = text.replace(person, mask_name(person))
-    return text
+    return mask_public_text(text or "", people=[Person(name=person)] if person else [])
 
 
 def _wan(value) -> str | None:

@@ -9,9 +9,14 @@ from django.db import IntegrityError, transaction
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, record_audit
 
+from . import stuffing
 from .models import Answer, Response, Survey, SurveyArea, SurveyDimension, SurveyItem, Wave
 
 INDICATOR_CODE = "local_satisfaction_index"  # quarterly, by 商圈; never mixed with the 中消协 series
+
+
+class CapReached(ActionRefused):
+    """The per-address cap of a wave is reached (the page answers 429)."""
 
 
 def device_hash(wave: Wave, token: str) -> str:
@@ -113,8 +118,13 @@ def do_create_wave(*, code: str, title: str, survey: Survey, areas, opens_on, cl
     return wave
 
 
-def do_submit_response(wave: Wave, area: SurveyArea, answers: dict, *, device_token: str, actor=None) -> Response:
-    """Store one response. ``answers`` = {item_id: score or None (不清楚)}; every item must be present."""
+def do_submit_response(wave: Wave, area: SurveyArea, answers: dict, *, device_token: str, actor=None,
+                       client_ip: str = "", seconds_taken: float | None = None) -> Response:
+    """Store one response. ``answers`` = {item_id: score or None (不清楚)}; every item must be present.
+
+    ``client_ip`` and ``seconds_taken`` (from the public page) feed the anti-stuffing checks (``stuffing.py``): over
+    the per-address cap the response is refused; with an anomaly flag it is stored but held out of the index until
+    an office reviewer accepts it."""
     if not wave.is_open():
         raise ActionRefused(f"本轮测评{wave.status_label()}，不能提交")
     if not wave.areas.filter(pk=area.pk).exists():
@@ -132,12 +142,28 @@ def do_submit_response(wave: Wave, area: SurveyArea, answers: dict, *, device_to
         if score is not None and not (isinstance(score, int) and 1 <= score <= scale):
             raise ActionRefused(f"评分应为1至{scale}的整数")
     digest = device_hash(wave, device_token)
+    now = clock.now()
+    address_key, subnet_key = stuffing.client_keys(wave.pk, client_ip) if client_ip else ("", "")
+    pattern = stuffing.answer_pattern(answers)
     try:
         with transaction.atomic():
-            response = Response.objects.create(wave=wave, area=area, device_hash=digest, submitted_at=clock.now())
+            # one submission per wave at a time, so the cap and burst counts cannot be raced past
+            Wave.objects.select_for_update().filter(pk=wave.pk).first()
+            flags = []
+            if address_key:
+                rule = stuffing.params(now.date())
+                cap = rule["per_address_cap"]
+                if Response.objects.filter(wave=wave, address_key=address_key).count() >= cap:
+                    raise CapReached(f"同一网络地址在本轮测评中提交的答卷已达上限（{cap}份），感谢您的参与")
+                flags = stuffing.flags_for(wave, address_key=address_key, subnet_key=subnet_key, pattern=pattern,
+                                           seconds=seconds_taken, items=len(items), now=now, rule=rule)
+            response = Response.objects.create(
+                wave=wave, area=area, device_hash=digest, submitted_at=now, address_key=address_key,
+                subnet_key=subnet_key, pattern=pattern, flags=flags, held=bool(flags),
+                seconds_taken=None if seconds_taken is None else max(int(seconds_taken), 0))
             Answer.objects.bulk_create([Answer(response=response, item_id=i, score=s) for i, s in answers.items()])
             record_audit(actor, "surveys.response.submitted", response,
-                         after={"wave": wave.code, "area": area.code, "answers": len(answers)})
+                         after={"wave": wave.code, "area": area.code, "answers": len(answers), "flags": flags})
     except IntegrityError:
         raise ActionRefused("本设备已参加过本轮测评，感谢您的支持") from None
     return response
@@ -153,9 +179,14 @@ def do_freeze_wave(wave: Wave, *, actor=None) -> Wave:
         raise ActionRefused("轮次结束后才能冻结结果")
     if wave.frozen_results:
         raise ActionRefused("本轮结果已冻结")
+    pending = Response.objects.filter(wave=wave).awaiting_review().count()
+    if pending:
+        raise ActionRefused(f"本轮尚有{pending}份异常答卷待审核，请先在“答卷”中审核，再冻结结果")
     wave.frozen_results = compute(wave)
     wave.frozen_at = clock.now()
     wave.save(update_fields=["frozen_results", "frozen_at"])
+    # the address hashes served only to judge this wave's submissions: minimum retention (PIPL Art. 19)
+    Response.objects.filter(wave=wave).exclude(address_key="", subnet_key="").update(address_key="", subnet_key="")
     record_audit(actor, "surveys.wave.frozen", wave, after={"overall": wave.frozen_results["overall"]["index"],
                                                             "responses": wave.frozen_results["overall"]["responses"]})
     return wave
@@ -208,3 +239,28 @@ def do_publish_to_indicators(wave: Wave, *, actor=None):
         raise ActionRefused("指标模块未接收：" + "；".join(e.message for e in outcome.report.errors))
     return outcome
 
+
+
+REVIEW_DECISIONS = {"accepted": "通过，计入指数", "rejected": "不通过，不计入指数"}
+
+
+@transaction.atomic
+def do_review_response(response: Response, decision: str, *, actor, note: str = "") -> Response:
+    """An office reviewer's decision on a flagged response: accepted ones enter the index, rejected ones stay out."""
+    from iccity.orgs.permissions import Actor
+
+    if decision not in REVIEW_DECISIONS:
+        raise ActionRefused("审核结论只能是“通过”或“不通过”")
+    if not Actor.for_user(actor).office_admin:
+        raise ActionRefused("只有领导小组办公室可以审核异常答卷")
+    response = Response.objects.select_for_update().select_related("wave").get(pk=response.pk)
+    if not response.held:
+        raise ActionRefused("该答卷没有异常标记，无需审核")
+    if response.wave.frozen_results:
+        raise ActionRefused("本轮结果已冻结，不能再改变答卷审核结论")
+    before = {"review": response.review}
+    response.review, response.reviewed_by, response.reviewed_at = decision, actor, clock.now()
+    response.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+    record_audit(actor, f"surveys.response.{decision}", response, before=before,
+                 after={"review": decision, "flags": response.flags}, note=note)
+    return response

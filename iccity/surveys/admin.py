@@ -86,7 +86,34 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "wave", "area", "submitted_at", "is_demo")
-    list_filter = ("wave", "area", "is_demo")
-    exclude = ("device_hash",)
+    """Flagged responses (待审核) are reviewed here: the decision goes through ``do_review_response`` (audited)."""
+
+    list_display = ("pk", "wave", "area", "submitted_at", "flag_labels", "held", "review", "is_demo")
+    list_filter = ("held", "review", "wave", "area", "is_demo")
+    exclude = ("device_hash", "address_key", "subnet_key", "pattern")
     inlines = [AnswerInline]
+    actions = ["accept", "reject"]
+
+    @admin.display(description="异常标记")
+    def flag_labels(self, obj):
+        from .stuffing import FLAG_LABELS
+
+        return "；".join(FLAG_LABELS.get(f, f) for f in obj.flags) or "—"
+
+    def _review(self, request, queryset, decision: str):
+        from .actions import do_review_response
+
+        for response in queryset:
+            try:
+                do_review_response(response, decision, actor=request.user, note="管理后台审核")
+                self.message_user(request, f"答卷 {response.pk}：已审核")
+            except ActionRefused as exc:
+                self.message_user(request, f"答卷 {response.pk}：{exc.message}", level=messages.ERROR)
+
+    @admin.action(description="审核通过：所选异常答卷计入指数")
+    def accept(self, request, queryset):
+        self._review(request, queryset, "accepted")
+
+    @admin.action(description="审核不通过：所选异常答卷不计入指数")
+    def reject(self, request, queryset):
+        self._review(request, queryset, "rejected")

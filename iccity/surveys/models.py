@@ -6,6 +6,7 @@ migration can add a link to it (``SurveyArea.place``) without touching responses
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,15 @@ class Wave(models.Model):
                            deff=float(self.design_effect), p=float(self.expected_proportion))
 
 
+class ResponseQuerySet(models.QuerySet):
+    def counted(self):
+        """Responses in the published index: unflagged ones, and flagged ones an office reviewer accepted."""
+        return self.filter(models.Q(held=False) | models.Q(review="accepted"))
+
+    def awaiting_review(self):
+        return self.filter(held=True, review="")
+
+
 class Response(models.Model):
     """One anonymous submission. ``device_hash`` = SHA-256 of the device cookie's token and the wave: it lets the
     server refuse a second response from the same device without storing the token, the IP or anything personal."""
@@ -167,6 +177,25 @@ class Response(models.Model):
     device_hash = models.CharField(_("设备摘要"), max_length=64)
     submitted_at = models.DateTimeField(_("提交时间"), default=clock.now)
     is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
+    # anti-stuffing (see stuffing.py): keyed per-wave hashes, never the address; erased when the wave is frozen
+    address_key = models.CharField(_("地址摘要"), max_length=32, blank=True, db_index=True)
+    subnet_key = models.CharField(_("网段摘要"), max_length=32, blank=True, db_index=True)
+    pattern = models.CharField(_("作答模式摘要"), max_length=32, blank=True)
+    seconds_taken = models.PositiveIntegerField(_("作答用时（秒）"), null=True, blank=True)
+    flags = models.JSONField(_("异常标记"), default=list, blank=True)
+    held = models.BooleanField(_("待审核"), default=False, db_index=True,
+                               help_text=_("有异常标记的答卷在审核通过前不计入指数"))
+    review = models.CharField(_("审核结论"), max_length=10, blank=True,
+                              choices=[("accepted", _("通过，计入指数")), ("rejected", _("不通过，不计入"))])
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    @property
+    def counted(self) -> bool:
+        return not self.held or self.review == "accepted"
 
     class Meta:
         verbose_name = _("答卷")

@@ -24,11 +24,12 @@ def compute(wave: Wave) -> dict:
     deff = float(wave.design_effect)
     areas = list(wave.areas.order_by("position", "code"))
     scores: dict[int, dict] = defaultdict(dict)
-    for response_id, item_id, score in Answer.objects.filter(response__wave=wave).values_list(
+    counted = Response.objects.filter(wave=wave).counted()  # flagged responses stay out until accepted
+    for response_id, item_id, score in Answer.objects.filter(response__in=counted).values_list(
             "response_id", "item_id", "score"):
         scores[response_id][item_id] = score
     by_area: dict[int, list[tuple[float | None, dict]]] = defaultdict(list)
-    for response_id, area_id in Response.objects.filter(wave=wave).values_list("pk", "area_id"):
+    for response_id, area_id in counted.values_list("pk", "area_id"):
         by_area[area_id].append(sampling.response_index(scores.get(response_id, {}), structure, survey.scale_max))
 
     def summary(results: list[tuple[float | None, dict]]) -> dict:
@@ -56,6 +57,7 @@ def compute(wave: Wave) -> dict:
                        for d in SurveyDimension.objects.filter(survey=survey).order_by("position")],
         "areas": rows,
         "overall": summary(everything),
+        "held_for_review": Response.objects.filter(wave=wave).awaiting_review().count(),
     }
 
 
@@ -68,8 +70,9 @@ def results_for(wave: Wave) -> dict:
     from django.core.cache import cache
     from django.db.models import Count, Max
 
-    state = Response.objects.filter(wave=wave).aggregate(n=Count("pk"), last=Max("pk"))
-    key = f"iccity:surveys:results:{wave.pk}:{state['n']}:{state['last']}:{wave.survey_id}"
+    state = Response.objects.filter(wave=wave).aggregate(n=Count("pk"), last=Max("pk"), reviewed=Max("reviewed_at"))
+    reviewed = state["reviewed"].timestamp() if state["reviewed"] else 0
+    key = f"iccity:surveys:results:{wave.pk}:{state['n']}:{state['last']}:{reviewed}:{wave.survey_id}"
     result = cache.get(key)
     if result is None:
         result = compute(wave)

@@ -62,7 +62,22 @@ def test_the_sliding_window_forgets_old_hits():
     limit = ratelimit.Limit("t", 2, 10)
     assert ratelimit.hit(limit, "a", now=100) and ratelimit.hit(limit, "a", now=101)
     assert not ratelimit.hit(limit, "a", now=105)
-    assert ratelimit.hit(limit, "a", now=111.5)  # the hits at 100 and 101 have left the window
+    # the sliding-window counter weighs the previous window by its overlap:
+    # 2 × 0.85 + 1 > 2 at 111.5, 2 × 0.45 + 1 ≤ 2 at 115.5
+    assert not ratelimit.hit(limit, "a", now=111.5)
+    assert ratelimit.hit(limit, "a", now=115.5)
+
+
+def test_limits_are_counted_in_the_shared_cache_so_every_process_sees_them(monkeypatch):
+    """Two worker processes share the counters through caches["default"] (Redis in production): a fresh module
+    state (as in another process) still sees the hits, and a refused hit is not counted."""
+    import importlib
+
+    limit = ratelimit.Limit("shared", 2, 600)
+    assert ratelimit.hit(limit, "10.9.9.9", now=1000) and ratelimit.hit(limit, "10.9.9.9", now=1001)
+    other_process = importlib.reload(ratelimit)
+    assert not other_process.hit(other_process.Limit("shared", 2, 600), "10.9.9.9", now=1002)
+    assert other_process.hit(other_process.Limit("shared", 2, 600), "10.9.9.8", now=1002)
 
 
 def test_script_in_the_description_is_never_rendered_unescaped(client, site):
@@ -125,3 +140,37 @@ def test_unknown_format_and_method(client, site):
     assert client.get("/open311/v2/services.csv").status_code == 404
     assert client.put("/open311/v2/requests.json").status_code == 405
     assert client.delete("/open311/v2/services.json").status_code == 405
+
+
+def test_a_replayed_intake_form_is_refused(client, site):
+    """A script that captured one valid form (start token included) posts it again and again: only the first counts."""
+    data = form_data()
+    assert client.post("/complaints/new/", data, REMOTE_ADDR="10.0.0.21").status_code == 302
+    again = client.post("/complaints/new/", data, REMOTE_ADDR="10.0.0.22")
+    assert again.status_code == 400 and "此表单已提交过" in again.content.decode()
+    assert Case.objects.count() == 1
+
+
+def test_complaints_stuffed_from_one_address_stay_out_of_the_disclosure_until_accepted(client, site):
+    """A competitor files 5 consented complaints against one shop from one address in a day: from the rule's
+    threshold on they are flagged, and the public disclosure counts them only once a handler has accepted them."""
+    import datetime as dt
+
+    from iccity.complaints.actions import do_transition
+    from iccity.complaints.rules import ANTI_STUFFING, rule_row
+    from iccity.complaints.views import disclosure_rows
+
+    threshold = rule_row(ANTI_STUFFING, dt.date.today()).value["flag_from_per_address_per_day"]
+    for n in range(5):
+        assert client.post("/complaints/new/", form_data(person_phone=f"1380000000{n}"),
+                           REMOTE_ADDR="10.0.0.77").status_code == 302
+    cases = list(Case.objects.order_by("pk"))
+    flagged = [c for c in cases if "BULK_SUBMISSION" in c.flags]
+    assert len(flagged) == 5 - threshold + 1 and flagged[0].pk == cases[threshold - 1].pk
+    today = dt.date(2026, 5, 11)
+    count = lambda: sum(r["count"] for r in disclosure_rows(today - dt.timedelta(days=30), today))  # noqa: E731
+    assert count() == threshold - 1
+    do_transition(flagged[0], "accepted", actor=site.handler)
+    assert count() == threshold
+    client.force_login(site.handler)
+    assert "同一网络地址当日多次提交" in client.get(f"/complaints/cases/{flagged[1].pk}/").content.decode()

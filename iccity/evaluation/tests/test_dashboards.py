@@ -96,3 +96,13 @@ def test_public_page_shows_lights_without_reasons_when_the_rule_allows(client, b
                       "effective_from": TODAY}])
     html = client.get("/evaluation/public/").content.decode()
     assert 'class="light light-red"' in html and "逾期" not in html
+
+
+def test_public_page_masks_personal_data_in_task_titles(client, builder):
+    """A plan sentence may name a contact person's phone: the public page masks it (core.privacy, the one function)."""
+    builder.build(1)
+    t1 = builder.version.tasks.get(key="T1")
+    type(t1).objects.filter(pk=t1.pk).update(title="推进夜间经济（联系人手机13812341234，邮箱 a.b@example.com）")
+    html = client.get("/evaluation/public/").content.decode()
+    assert "推进夜间经济" in html and "13812341234" not in html and "138****1234" in html
+    assert "a.b@example.com" not in html

@@ -1,5 +1,6 @@
 """Responses, the index per 商圈 and overall, the public pages and the flow into the indicators."""
 import datetime as dt
+import time
 
 import pytest
 from django.db import connection
@@ -117,17 +118,19 @@ def test_publishing_before_the_quarter_ends_is_refused_by_the_indicators_checks(
 # ---- public pages
 
 
-def form_data(client, wave, score="8"):
+def form_data(client, wave, score="8", took=None):
     page = client.get(f"/surveys/{wave.code}/zhongbei/")
     form = page.context["form"]
     data = {name: score for name, _ in form.items}
     data["started"] = form.initial["started"]
+    if took is not None:  # a person who took ``took`` seconds over the questionnaire
+        data["started"] = complaint_forms.sign_started(time.time() - took)
     return data
 
 
 def test_public_form_sets_a_device_cookie_and_accepts_once(client, wave, monkeypatch):
     monkeypatch.setattr(complaint_forms, "MIN_FILL_SECONDS", 0)
-    data = form_data(client, wave)
+    data = form_data(client, wave, took=120)
     assert DEVICE_COOKIE in client.cookies
     response = client.post(f"/surveys/{wave.code}/zhongbei/", data)
     assert response.status_code == 302 and response["Location"].endswith("/thanks/")

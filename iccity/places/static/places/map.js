@@ -8,7 +8,10 @@
       name: "场所", type: "effectScatter", coordinateSystem: coordinateSystem, data: points,
       symbolSize: 10, rippleEffect: { scale: 3 }, itemStyle: { color: "#b3261e" },
       label: { show: true, formatter: "{b}", position: "right", fontSize: 12 },
-      tooltip: { formatter: function (p) { return p.name + "<br>" + p.data.kind + (p.data.district ? "（" + p.data.district + "）" : ""); } }
+      // names are data (possibly hostile): the tooltip is built as DOM text nodes, never as an HTML string
+      tooltip: { formatter: function (p) {
+        return window.iccitySafe.lines([p.name, p.data.kind + (p.data.district ? "（" + p.data.district + "）" : "")]);
+      } }
     };
   }
   function plain(chart, data) {
