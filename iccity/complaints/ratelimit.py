@@ -1,8 +1,7 @@
 """A small sliding-window rate limiter on Django's cache, for the public complaint form and the Open311 writer.
 
-It uses the ``default`` cache as configured (LocMem unless the site says otherwise), so it needs no outside service.
-LocMem is per process: with several worker processes each keeps its own window, and the effective limit is
-N × workers. Production with several processes should point the default cache at Redis or the database cache.
+It uses the ``default`` cache: LocMem in the embedded setup (per process), Redis when ICCITY_REDIS_URL is set, so
+every gunicorn worker and every web server counts against one limit. Counting is one atomic increment per hit.
 
 Only ``REMOTE_ADDR`` is trusted: ``X-Forwarded-For`` is set by the client unless a proxy we run overwrites it, and
 a spammer would simply rotate it. Behind a reverse proxy, have the proxy set REMOTE_ADDR (e.g. uwsgi/gunicorn
@@ -36,20 +35,22 @@ def client_ip(request) -> str:
 
 
 def hit(limit: Limit, who: str, *, now: float | None = None) -> bool:
-    """Count one hit for ``who``; False when the last ``window_seconds`` already hold ``max_hits`` hits.
+    """Count one hit for ``who``; False when the current window already holds ``max_hits`` hits.
 
-    The window is the list of hit times kept in one cache entry. A race between two requests of the same client can
-    lose one hit, which only makes the limiter slightly more lenient; that is acceptable for spam control.
+    Fixed windows of ``window_seconds``: one counter per window, created with ``add`` and raised with ``incr``, both
+    atomic on Redis and on LocMem, so concurrent requests in several processes never lose a hit. (A client can get
+    up to 2 × max_hits across a window boundary; for spam control that is acceptable.)
     """
     now = time.time() if now is None else now
-    key = f"iccity:rl:{limit.name}:{who}"
-    recent = [t for t in (cache.get(key) or []) if t > now - limit.window_seconds]
-    if len(recent) >= limit.max_hits:
-        cache.set(key, recent, limit.window_seconds)
-        return False
-    recent.append(now)
-    cache.set(key, recent, limit.window_seconds)
-    return True
+    window = int(now // limit.window_seconds)
+    key = f"iccity:rl:{limit.name}:{who}:{window}"
+    cache.add(key, 0, limit.window_seconds * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, limit.window_seconds * 2)
+        count = 1
+    return count <= limit.max_hits
 
 
 def too_many(message: str = "请求过于频繁，请稍后再试", retry_after: int = 60) -> HttpResponse:
