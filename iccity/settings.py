@@ -211,8 +211,9 @@ else:
 if not DEBUG and "pytest" not in _sys.modules:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "iccity.serving.storage.StaticStorage"},
     }
+ICCITY_STATIC_BROTLI = os.environ.get("ICCITY_STATIC_BROTLI") == "1"
 
 
 def _largest_upload_limit() -> int:

@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.signals import request_finished
 
 from .jsonlog import request_id_var
 
@@ -59,10 +60,15 @@ class RequestIdMiddleware:
         else:
             request_id = uuid.uuid4().hex
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Kept until request_finished (not reset on the way out): Django logs 4xx/5xx after the middleware returns.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _forget_request_id(**kwargs) -> None:
+    request_id_var.set("")
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="iccity.serving.request_id")
