@@ -8,11 +8,12 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 
-from .registry import Result, health_check
+from .registry import Result, health_check, metrics_collector
 
 
 @health_check("database")
@@ -84,3 +85,33 @@ def holidays() -> Result:
         message = f"尚未录入 {today.year + 1} 年节假日数据（国务院通知发布后在管理后台录入）"
         return Result.warn(message, year=today.year + 1) if today.month >= 11 else Result.ok(message, year=today.year + 1)
     return Result.ok(year=today.year + 1)
+
+
+# Scheduled jobs (app "ops", when installed): a job overdue means no worker runs it or it keeps failing. A warning, not
+# a failure: the web node can still serve, and taking every node out of the load balancer would not start a worker.
+if apps.is_installed("iccity.ops"):
+
+    @health_check("jobs")
+    def jobs() -> Result:
+        from iccity.ops.status import job_statuses
+
+        overdue = [status.job.name for status in job_statuses() if status.overdue]
+        if overdue:
+            return Result.warn("定时任务逾期未成功运行：" + "、".join(overdue), overdue=overdue)
+        return Result.ok()
+
+    @metrics_collector
+    def job_metrics():
+        from prometheus_client.core import GaugeMetricFamily
+
+        from iccity.ops.status import job_statuses
+
+        success = GaugeMetricFamily("iccity_job_last_success_timestamp_seconds",
+                                    "When each scheduled job last finished successfully", labels=["job"])
+        overdue = GaugeMetricFamily("iccity_job_overdue", "1 when a scheduled job is overdue", labels=["job"])
+        for status in job_statuses():
+            if status.last_success and status.last_success.finished_at:
+                success.add_metric([status.job.name], status.last_success.finished_at.timestamp())
+            overdue.add_metric([status.job.name], 1.0 if status.overdue else 0.0)
+        yield success
+        yield overdue
