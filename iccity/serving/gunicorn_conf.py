@@ -25,7 +25,10 @@ workers = _int("ICCITY_WORKERS", 2 * cpus + 1)
 threads = _int("ICCITY_THREADS", 4)
 timeout = _int("ICCITY_TIMEOUT", 60)  # a request running longer is killed; the Word/Excel exports take a few seconds
 graceful_timeout = _int("ICCITY_GRACEFUL_TIMEOUT", 30)
-keepalive = 5
+# Idle keep-alive connections stay open longer than nginx keeps upstream connections (60 s) and than any client
+# pauses between clicks: whoever closes first races a request already on its way, which arrives as a reset (or a 502
+# for a POST nginx will not retry). In gthread an idle connection waits in the poller, not in a thread.
+keepalive = _int("ICCITY_KEEPALIVE", 75)
 # Recycle workers now and then, so a slow leak (large imports, pandas frames) never grows without bound.
 max_requests = _int("ICCITY_MAX_REQUESTS", 5000)
 max_requests_jitter = max_requests // 10

@@ -71,7 +71,7 @@ def collectstatic(env: dict[str, str]) -> None:
     subprocess.run([str(ICCITY), "collectstatic", "--noinput", "--verbosity", "0"], env=env, check=True, cwd=ROOT)
 
 
-def wait_http(port: int, path: str = "/healthz", *, process=None, timeout: float = 60, tls: bool = False) -> None:
+def wait_http(port: int, path: str = "/healthz", *, process=None, timeout: float = 120, tls: bool = False) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
