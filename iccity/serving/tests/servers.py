@@ -19,11 +19,19 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[3]
 ICCITY = Path(sys.executable).with_name("iccity")
 # Loopback ports tried in order; override when several test runs share a machine.
+# (Eight per run at most: a test starts up to two servers, nginx and redis.)
 PORTS = range(*map(int, os.environ.get("ICCITY_TEST_PORTS", "8150-8170").split("-")))
 
 
+def _my_ports() -> range:
+    """Under pytest-xdist each worker probes its own slice of the range, so two workers never race for one port."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    return PORTS[int(worker) if worker.isdigit() else 0::max(count, 1)]
+
+
 def free_port(taken: set[int] = set()) -> int:  # noqa: B006 - remembers ports handed out in this run on purpose
-    for port in PORTS:
+    for port in _my_ports():
         if port in taken:
             continue
         with socket.socket() as probe:
