@@ -156,6 +156,44 @@ def report(stats_csv: Path, seconds: int) -> None:
     print(f"\nfloor = /healthz in the same run (p50 {f50:.0f} ms, p95 {f95:.0f} ms); {seconds} s of load.")
 
 
+def solo(host: str, accounts: dict, runs: int = 5) -> dict[str, float]:
+    """Each page alone, one request at a time through the server (median ms): the service time without queueing,
+    which on a shared machine says more about a page than percentiles under load."""
+    import re
+    import statistics
+
+    import requests
+
+    def session(kind: str | None):
+        s = requests.Session()
+        if kind:
+            form = s.get(f"{host}/delivery/login/")
+            s.post(form.url, data={"username": accounts[kind][0]["username"],
+                                                    "password": accounts["password"],
+                                                    "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")})
+        return s
+
+    report = accounts["liaison"][0]["reports"][0] if accounts["liaison"] else None
+    pages = [("healthz", None, "/healthz"), ("home", None, "/"), ("public progress", None, "/evaluation/public/"),
+             ("indicators", None, "/indicators/"), ("events", None, "/events/"),
+             ("complaint form", None, "/complaints/new/"), ("my tasks", "liaison", "/delivery/"),
+             ("report form", "liaison", f"/delivery/reports/{report}/"), ("review queue", "reviewer", "/delivery/review/"),
+             ("leader summary", "leader", "/evaluation/leader/"), ("command screen", "leader", "/evaluation/command/")]
+    sessions, out = {}, {}
+    for name, kind, path in pages:
+        s = sessions.setdefault(kind, session(kind))
+        s.get(host + path)
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = s.get(host + path)
+            times.append((time.perf_counter() - started) * 1000)
+        out[name] = statistics.median(times)
+        if response.status_code != 200 or re.search(r"/login/", response.url):
+            out[name] = float("nan")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
@@ -174,7 +212,8 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ICCITY_")}
     env.update(DATABASE_URL=db, ICCITY_VAR_DIR=str(tmp / "var"), ICCITY_SECRET_KEY="bench-" + "x" * 50,
                ICCITY_DEBUG="0", ICCITY_ALLOWED_HOSTS="127.0.0.1,localhost", ICCITY_TRUSTED_PROXIES="127.0.0.1",
-               ICCITY_BIND=f"127.0.0.1:{port}", ICCITY_ACCESS_LOG="")
+               ICCITY_BIND=f"127.0.0.1:{port}", ICCITY_ACCESS_LOG="",
+               ICCITY_OTP_REQUIRED="0")  # the benchmark measures pages, not the second-factor step of signing in
     processes = []
     try:
         started = time.perf_counter()
@@ -201,6 +240,9 @@ def main() -> None:
                                  capture_output=True, text=True).stdout.strip()
         print(f"iccity serve: {workers} workers × 4 threads, PostgreSQL + Redis; locust {args.users} users, "
               f"{args.seconds} s")
+        alone = solo(host, json.loads(accounts.read_text()))
+        print("alone (median of 5, one request at a time, ms): "
+              + ", ".join(f"{name} {ms:.0f}" for name, ms in alone.items()))
         locust_env = {**os.environ, "BENCH_ACCOUNTS": str(accounts)}
         subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "web_locust.py"), "--headless",
                         "-u", str(args.users), "-r", str(max(1, args.users // 5)), "-t", f"{args.seconds}s",

@@ -10,6 +10,7 @@ import json
 import os
 import random
 import re
+from urllib.parse import urlparse
 import time
 
 from locust import HttpUser, between, task
@@ -31,8 +32,8 @@ class Staff(HttpUser):
     def on_start(self):
         accounts = ACCOUNTS[self.kind]
         self.account = accounts[next(_next[self.kind]) % len(accounts)]
-        self.client.get("/delivery/login/", name="login form")
-        self.client.post("/delivery/login/", name="login", data={
+        form = self.client.get("/delivery/login/", name="login form")  # follows to wherever the login lives
+        self.client.post(urlparse(form.url).path, name="login", data={
             "username": self.account["username"], "password": ACCOUNTS["password"],
             "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")})
 

@@ -183,9 +183,12 @@ ICCITY_TRUSTED_PROXIES = [
     _ipaddress.ip_network(item.strip(), strict=False)
     for item in os.environ.get("ICCITY_TRUSTED_PROXIES", "").split(",") if item.strip()
 ]
-if os.environ.get("ICCITY_PROXY_SSL_HEADER") == "1":
-    # nginx sets X-Forwarded-Proto itself (deploy/nginx/iccity.conf); only then may the app believe it.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if os.environ.get("ICCITY_PROXY_SSL_HEADER"):
+    # The header our nginx sets itself (X-Forwarded-Proto, deploy/nginx/iccity.conf); the same reading as the
+    # security settings' block ("1" is accepted as X-Forwarded-Proto).
+    _proto_header = os.environ["ICCITY_PROXY_SSL_HEADER"]
+    _proto_header = "X-Forwarded-Proto" if _proto_header == "1" else _proto_header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proto_header.upper().replace("-", "_"), "https")
 # Persistent connections are pinged before reuse: after a PostgreSQL restart the first request reconnects, not 500s.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ICCITY_DB_CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"]))

@@ -119,10 +119,19 @@ class Browser:
 def test_https_through_nginx_logs_in_serves_pages_and_refuses_oversized_uploads(production_var, tmp_path, launched,
                                                                                  django_user_model, settings):
     servers.need_tool("nginx", "ICCITY_REQUIRE_NGINX")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # what the server can check
-    django_user_model.objects.create_user("office", password="office-pass-123", is_staff=True, is_superuser=True)
+    from django.shortcuts import resolve_url
 
-    env = servers.production_env(production_var, ICCITY_TRUSTED_PROXIES="127.0.0.1", ICCITY_PROXY_SSL_HEADER="1")
+    from iccity.orgs.models import Person, Role, RoleAssignment, Unit, UnitType
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # what the server can check
+    # A unit liaison (not staff): signs in with a password alone whatever the second-factor policy for staff is.
+    user = django_user_model.objects.create_user("liaison", password="Liaison-pass-2026!")
+    unit = Unit.objects.create(name="区商务局", unit_type=UnitType.BUREAU)
+    RoleAssignment.objects.create(person=Person.objects.create(user=user, name="联络员", unit=unit),
+                                  role=Role.LIAISON, unit=unit)
+    login = resolve_url(settings.LOGIN_URL)
+
+    env = servers.production_env(production_var, ICCITY_TRUSTED_PROXIES="127.0.0.1", ICCITY_PROXY_SSL_HEADER="X-Forwarded-Proto")
     serve, upstream = servers.start_serve(env, tmp_path)
     launched.append(serve)
     https, http = servers.free_port(), servers.free_port()
@@ -133,15 +142,15 @@ def test_https_through_nginx_logs_in_serves_pages_and_refuses_oversized_uploads(
     assert status == 301 and headers["location"].startswith("https://")
 
     browser = Browser(https)
-    status, headers, page = browser("GET", "/delivery/login/")
+    status, headers, page = browser("GET", login)
     assert status == 200 and "csrftoken" in browser.jar
     assert re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"]), "nginx's $request_id reaches the app"
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    status, headers, _ = browser("POST", "/delivery/login/", form={
-        "csrfmiddlewaretoken": token, "username": "office", "password": "office-pass-123"})
+    status, headers, _ = browser("POST", login, form={
+        "csrfmiddlewaretoken": token, "username": "liaison", "password": "Liaison-pass-2026!"})
     assert status == 302, "login over HTTPS through nginx (CSRF origin check sees https and the port)"
     path = "/delivery/"
-    for _ in range(3):  # the office lands on its own queue
+    for _ in range(3):
         status, headers, page = browser("GET", path)
         if status != 302:
             break
