@@ -31,6 +31,13 @@ def test_serve_runs_gunicorn_with_hashed_long_cached_static_files_and_reloads_on
     assert status == 200 and "immutable" in headers["cache-control"] and headers.get("content-encoding") == "gzip"
     assert "iccity/1" not in headers.get("server", "")
 
+    # /metrics adds up every worker's counters (Prometheus multi-process files written under `iccity serve`).
+    status, _, metrics = servers.request(port, "GET", "/metrics")
+    assert status == 200
+    served = re.search(rb'django_http_requests_total_by_method_total\{method="GET"\} (\d+)', metrics)
+    assert served and int(served.group(1)) >= 2, metrics[:500]
+    assert b'iccity_health{check="database"} 1.0' in metrics
+
     before = _worker_pids(process.pid)
     os.kill(process.pid, signal.SIGHUP)
     deadline = time.monotonic() + 30
