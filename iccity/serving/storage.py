@@ -11,3 +11,11 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
     def create_compressor(self, **kwargs):
         kwargs.setdefault("use_brotli", getattr(settings, "ICCITY_STATIC_BROTLI", False))
         return super().create_compressor(**kwargs)
+
+    def stored_name(self, name):
+        # Nothing collected at all (a script or benchmark rendering pages with DEBUG off): the plain name, as with the
+        # default storage. `iccity serve` refuses to start without the manifest, so production never takes this path;
+        # once collected, a name missing from the manifest is still an error.
+        if not self.hashed_files:
+            return name
+        return super().stored_name(name)
