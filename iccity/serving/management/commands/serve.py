@@ -33,7 +33,7 @@ class Command(BaseCommand):
             if value is not None:
                 env[name] = str(value)
         env.setdefault("DJANGO_SETTINGS_MODULE", "iccity.settings")
-        if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        if not env.get("PROMETHEUS_MULTIPROC_DIR") and not print_config:
             # Workers write their metrics here and /metrics adds them up; fresh per server, removed on exit.
             env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="iccity-prometheus-")
             env["ICCITY_PROMETHEUS_DIR_OWNED"] = "1"
