@@ -70,6 +70,14 @@ bench-evaluation: setup
 
 bench: bench-evaluation bench-consumption
 
+# Production serving (web): vendor files without the dev environment (docs/deploy.md), and the load benchmark of
+# `iccity serve` on PostgreSQL + Redis (bench/web.py; BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SECONDS).
+.PHONY: vendor bench-web
+vendor: $(ECHARTS) $(GEO)
+
+bench-web: setup
+	$(BIN)/python bench/web.py
+
 clean:
 	rm -rf $(VENV) node_modules var iccity/static/vendor
 

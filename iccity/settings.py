@@ -265,3 +265,77 @@ if ICCITY_OIDC_ENABLED:
     OIDC_USERNAME_CLAIM = os.environ.get("ICCITY_OIDC_USERNAME_CLAIM", "preferred_username")
     OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?oidc=failed"
+# Production serving (web): `iccity serve` (gunicorn), hashed static files, shared cache, health, metrics, JSON logs.
+# docs/deploy.md lists every variable. Security headers, HSTS and the DEBUG default belong to the security settings.
+import ipaddress as _ipaddress  # noqa: E402
+import sys as _sys  # noqa: E402
+
+INSTALLED_APPS += ["django_prometheus", "iccity.serving"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "iccity.serving.middleware.ProxyMiddleware",  # REMOTE_ADDR from our nginx's X-Real-IP, before anything reads it
+    "iccity.serving.middleware.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Reverse proxies whose X-Real-IP / X-Request-ID / X-Forwarded-Proto are believed (addresses or networks, comma-separated).
+ICCITY_TRUSTED_PROXIES = [
+    _ipaddress.ip_network(item.strip(), strict=False)
+    for item in os.environ.get("ICCITY_TRUSTED_PROXIES", "").split(",") if item.strip()
+]
+if os.environ.get("ICCITY_PROXY_SSL_HEADER"):
+    # The header our nginx sets itself (X-Forwarded-Proto, deploy/nginx/iccity.conf); the same reading as the
+    # security settings' block ("1" is accepted as X-Forwarded-Proto).
+    _proto_header = os.environ["ICCITY_PROXY_SSL_HEADER"]
+    _proto_header = "X-Forwarded-Proto" if _proto_header == "1" else _proto_header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proto_header.upper().replace("-", "_"), "https")
+# Persistent connections are pinged before reuse: after a PostgreSQL restart the first request reconnects, not 500s.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("ICCITY_DB_CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"]))
+
+# One cache for all processes and servers when Redis is there: rate limits, lockouts, sessions, page fragments.
+ICCITY_REDIS_URL = os.environ.get("ICCITY_REDIS_URL", "")
+if ICCITY_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ICCITY_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("ICCITY_CACHE_PREFIX", "iccity"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Only with a shared cache: a per-process cache would keep a logged-out session alive in the other processes.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "iccity"}}
+
+# Hashed, pre-compressed static files (collectstatic writes name.<hash>.css plus .gz); nginx and WhiteNoise cache
+# them for a year. Not under pytest: tests and browser tests find static files through the finders, uncollected.
+if not DEBUG and "pytest" not in _sys.modules:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "iccity.serving.storage.StaticStorage"},
+    }
+ICCITY_STATIC_BROTLI = os.environ.get("ICCITY_STATIC_BROTLI") == "1"
+
+
+def _largest_upload_limit() -> int:
+    """The largest request body any endpoint accepts: every *UPLOAD*BYTES* setting (numbers or per-endpoint dicts)
+    and DATA_UPLOAD_MAX_MEMORY_SIZE. nginx's client_max_body_size must equal it (a test compares them)."""
+    sizes = [DATA_UPLOAD_MAX_MEMORY_SIZE]
+    for name, value in globals().items():
+        if name.isupper() and "UPLOAD" in name and "BYTES" in name:
+            sizes.extend(value.values() if isinstance(value, dict) else [value])
+    return max(int(size) for size in sizes if isinstance(size, (int, float)))
+
+
+ICCITY_MAX_REQUEST_BODY_BYTES = _largest_upload_limit()
+
+# /metrics answers loopback requests, or others with "Authorization: Bearer <token>".
+ICCITY_METRICS_TOKEN = os.environ.get("ICCITY_METRICS_TOKEN", "")
+# /healthz fails below this much free disk (and warns below twice this).
+ICCITY_HEALTH_MIN_FREE_MB = int(os.environ.get("ICCITY_HEALTH_MIN_FREE_MB", "500"))
+
+if os.environ.get("ICCITY_LOG_JSON") == "1":
+    LOGGING["formatters"] = {"json": {"()": "iccity.serving.jsonlog.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -33,5 +33,6 @@ urlpatterns = identity_urlpatterns + [
     path("events/", include("iccity.events.urls")),
     path("surveys/", include("iccity.surveys.urls")),
     path("credit/", include("iccity.credit.urls")),
+    path("", include("iccity.serving.urls")),  # production serving: /healthz, /metrics
     path("", include("iccity.plans.urls")),
 ]
