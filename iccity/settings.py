@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its own wheel, so /api/docs works offline
     "iccity.core",
     "iccity.orgs",
+    "iccity.ops",  # production: job registry, worker, backups (below the apps that register jobs)
     "iccity.plans",
     "iccity.delivery",
     "iccity.indicators",
@@ -164,3 +165,8 @@ ICCITY_CONSUMPTION_DIR = Path(os.environ.get("ICCITY_CONSUMPTION_DIR", VAR_DIR /
 # Optional map tiles under the 商圈 map, e.g. 天地图 with a key ({z}/{x}/{y} template); empty = boundaries only,
 # no outside requests.
 ICCITY_MAP_TILE_URL = os.environ.get("ICCITY_MAP_TILE_URL", "")
+
+# --- operations (helper "ops"): backups written by ``iccity backup`` (and the worker's nightly job) ---
+ICCITY_BACKUP_DIR = Path(os.environ.get("ICCITY_BACKUP_DIR", VAR_DIR / "backups"))
+ICCITY_BACKUP_KEEP = int(os.environ.get("ICCITY_BACKUP_KEEP", "14"))  # archives kept; older ones are deleted
+# ICCITY_BACKUP_KEY (read at run time, never stored in settings): passphrase that turns on backup encryption.
