@@ -109,12 +109,11 @@ def dump(dest: Path) -> dict[str, int]:
 
 
 def _sqlite_dump(dest: Path) -> dict[str, int]:
-    connection.ensure_connection()
-    target = sqlite3.connect(dest)
-    try:
-        connection.connection.backup(target)  # online: other writers may go on meanwhile
-    finally:
-        target.close()
+    # A connection of its own: it reads one committed snapshot (WAL) while other writers go on; Django's connection
+    # may be inside a transaction, from which the backup API would wait on itself.
+    with contextlib.closing(sqlite3.connect(connection.settings_dict["NAME"], timeout=60)) as source, \
+            contextlib.closing(sqlite3.connect(dest)) as target:
+        source.backup(target)
     return sqlite_counts(dest)
 
 
@@ -151,10 +150,10 @@ def load(path: Path, db_vendor: str) -> None:
     if db_vendor != vendor():
         raise BackupError(f"备份来自 {db_vendor} 数据库，当前安装使用 {vendor()}：请在同类数据库上恢复")
     if db_vendor == "sqlite":
-        connection.ensure_connection()
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
-            source.backup(connection.connection)  # page-level copy into the live database file, one step
         connection.close()
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source, \
+                contextlib.closing(sqlite3.connect(connection.settings_dict["NAME"], timeout=60)) as target:
+            source.backup(target)  # page-level copy into the live database file, under its write lock
         return
     check_pg_client("pg_restore")
     connection.close()  # no open transaction of ours may hold a lock on a table pg_restore drops

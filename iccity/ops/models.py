@@ -37,7 +37,7 @@ class JobRunQuerySet(models.QuerySet):
         if not wanted:
             return {}
         runs = {}
-        for run in self.filter(wanted, result=JobRun.Result.OK).order_by("job", "-pk"):
+        for run in self.filter(wanted, result=JobRun.Result.OK).order_by("job", "-started_at", "-pk"):
             runs.setdefault(run.job, run)
         return runs
 
