@@ -129,7 +129,7 @@ def check_dump(path: Path, db_vendor: str) -> str:
         try:
             with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
                 status = db.execute("PRAGMA integrity_check").fetchone()[0]
-                tables = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+                tables = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"数据库备份无法读取：{exc}") from exc
         if status != "ok":
