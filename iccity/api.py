@@ -16,3 +16,4 @@ api.add_router("/places", "iccity.places.api.router")
 api.add_router("/events", "iccity.events.api.router")
 api.add_router("/surveys", "iccity.surveys.api.router")
 api.add_router("/credit", "iccity.credit.api.router")
+api.add_router("/ops", "iccity.ops.api.router")  # operations (helper "ops"): scheduled jobs

@@ -46,3 +46,13 @@ def test_admin_shows_runs_but_never_changes_them(client, office_admin, runs):
     assert client.get(reverse("admin:ops_jobrun_add")).status_code == 403
     assert client.post(reverse("admin:ops_jobrun_delete", args=[run.pk]), {"post": "yes"}).status_code == 403
     assert JobRun.objects.filter(pk=run.pk).exists()
+
+
+def test_jobs_api_answers_the_office_and_refuses_others(client, office_admin, django_user_model, runs):
+    assert client.get("/api/ops/jobs").status_code == 401
+    client.force_login(django_user_model.objects.create_user("liaison", password="pass-123456"))
+    assert client.get("/api/ops/jobs").status_code == 403
+    client.force_login(office_admin)
+    body = {job["name"]: job for job in client.get("/api/ops/jobs").json()}
+    assert body["django.clearsessions"]["last_result"] == "ok" and body["django.clearsessions"]["last_success_at"]
+    assert body["ops.backup"]["overdue"] is True and body["ops.backup"]["last_success_at"] is None
