@@ -45,16 +45,20 @@ def test_upgrade_brings_a_previous_release_database_up_to_date_and_keeps_its_dat
     db = tmp_path / "previous.sqlite3"
     with gzip.open(FIXTURE) as packed, open(db, "wb") as raw:
         shutil.copyfileobj(packed, raw)
+    with contextlib.closing(sqlite3.connect(db)) as con:  # the office edited a rule in the old release
+        con.execute("UPDATE core_rule SET title = title || '（办公室修订）', notes = '本地制度' WHERE id = (SELECT MIN(id) FROM core_rule)")
+        con.commit()
     before = counts(db)
     assert "ops_jobrun" not in before and before["delivery_report"] > 0  # a real previous-release database
     key_sql = {
         "plan": "SELECT title, number FROM plans_planversion ORDER BY id",
-        "rules": "SELECT key, version, value, effective_from FROM core_rule ORDER BY id",
+        "rules": "SELECT key, version, title, notes, value, effective_from FROM core_rule ORDER BY id",
         "users": "SELECT username, password, is_superuser FROM auth_user ORDER BY id",
         "reports": "SELECT id, state, lock_version FROM delivery_report ORDER BY id",
         "audit": "SELECT id, action, object_id, after FROM core_auditevent ORDER BY id",
     }
     kept = {name: rows(db, sql) for name, sql in key_sql.items()}
+    assert kept["rules"][0][2].endswith("（办公室修订）")
 
     out = upgrade(db, tmp_path / "var")
     assert "升级完成" in out
