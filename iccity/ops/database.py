@@ -156,6 +156,13 @@ def load(path: Path, db_vendor: str) -> None:
             source.backup(target)  # page-level copy into the live database file, under its write lock
         return
     check_pg_client("pg_restore")
-    connection.close()  # no open transaction of ours may hold a lock on a table pg_restore drops
+    # The archive brings its own schema. Tables of the (empty, or --force) target go first, so a newer release's
+    # tables that the dump does not know cannot clash with `iccity upgrade` migrating the restored data later.
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        if tables:
+            cursor.execute("DROP TABLE IF EXISTS " + ", ".join(qn(t) for t in tables) + " CASCADE")
+    connection.close()  # no open transaction of ours may hold a lock during pg_restore
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
           "--exit-on-error", f"--dbname={connection.settings_dict['NAME']}", str(path)], "pg_restore 恢复数据库")
