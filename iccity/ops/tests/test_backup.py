@@ -197,3 +197,25 @@ def test_backup_command_writes_and_verify_command_checks(transactional_db, place
     [archive] = archives()
     call_command("backup", "verify", str(archive))
     assert "校验通过" in capsys.readouterr().out
+
+
+def test_an_older_pg_dump_than_the_server_is_refused_with_the_package_to_install(db, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (runs in the PostgreSQL pass of the suite)")
+    monkeypatch.setattr(database, "_client_major", lambda tool: 9)
+    with pytest.raises(BackupError, match=r"pg_dump 版本 9 低于数据库服务器版本 \d+：请安装 postgresql-client-\d+"):
+        database.check_pg_client("pg_dump")
+
+
+def test_restore_command_refuses_a_non_empty_installation_with_a_clear_message(transactional_db, place):
+    from django.core.management.base import CommandError
+
+    from iccity.orgs.actions import do_load_registry
+
+    do_load_registry()
+    call_command("backup")
+    [archive] = archives()
+    with pytest.raises(CommandError, match="--force"):
+        call_command("restore", str(archive))

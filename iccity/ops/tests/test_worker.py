@@ -191,3 +191,11 @@ def test_purge_keeps_recent_runs_and_each_jobs_last_success(db):
     with clock.travel(local(2026, 5, 6, 3, 10)):
         assert actions.do_purge_runs(180) == 2
     assert list(JobRun.objects.all()) == [keep]
+
+
+def test_worker_list_shows_each_job_with_schedule_and_last_run(db, capsys):
+    run_due(only=["django.clearsessions"])
+    call_command("worker", "--list")
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "每 15 分钟" in lines["delivery.tick"] and "从未运行" in lines["delivery.tick"]
+    assert "成功" in lines["django.clearsessions"] and "iccity clearsessions" in lines["django.clearsessions"]
