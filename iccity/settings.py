@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its own wheel, so /api/docs works offline
     "iccity.core",
     "iccity.orgs",
+    "iccity.ops",  # production: job registry, worker, backups (below the apps that register jobs)
     "iccity.plans",
     "iccity.delivery",
     "iccity.indicators",
@@ -339,3 +340,8 @@ ICCITY_HEALTH_MIN_FREE_MB = int(os.environ.get("ICCITY_HEALTH_MIN_FREE_MB", "500
 if os.environ.get("ICCITY_LOG_JSON") == "1":
     LOGGING["formatters"] = {"json": {"()": "iccity.serving.jsonlog.JsonFormatter"}}
     LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# --- operations (helper "ops"): backups written by ``iccity backup`` (and the worker's nightly job) ---
+ICCITY_BACKUP_DIR = Path(os.environ.get("ICCITY_BACKUP_DIR", VAR_DIR / "backups"))
+ICCITY_BACKUP_KEEP = int(os.environ.get("ICCITY_BACKUP_KEEP", "14"))  # archives kept; older ones are deleted
+# ICCITY_BACKUP_KEY (read at run time, never stored in settings): passphrase that turns on backup encryption.

@@ -33,6 +33,7 @@ urlpatterns = identity_urlpatterns + [
     path("events/", include("iccity.events.urls")),
     path("surveys/", include("iccity.surveys.urls")),
     path("credit/", include("iccity.credit.urls")),
+    path("ops/", include("iccity.ops.urls")),  # operations (helper "ops"): scheduled jobs page
     path("", include("iccity.serving.urls")),  # production serving: /healthz, /metrics
     path("", include("iccity.plans.urls")),
 ]

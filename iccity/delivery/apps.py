@@ -6,3 +6,8 @@ class DeliveryConfig(AppConfig):
     name = "iccity.delivery"
     label = "delivery"
     verbose_name = _("督办")
+
+    def ready(self):
+        from iccity.ops.registry import Every, register
+
+        register("delivery.tick", "督办定时任务（开周期、催报督办、亮灯、发通知）", Every(minutes=15), command=("delivery", "tick"))

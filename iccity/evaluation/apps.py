@@ -12,6 +12,11 @@ class EvaluationConfig(AppConfig):
 
         report_submitted.connect(_check_submitted_report, dispatch_uid="evaluation.quality.check_submitted")
 
+        from iccity.ops.registry import Daily, register
+
+        # The tick recomputes lights every 15 minutes too; this run just after midnight catches deadlines that passed.
+        register("evaluation.lights", "每日亮灯复核", Daily(0, 10), command=("evaluation", "lights"))
+
 
 def _check_submitted_report(sender, report=None, revision=None, **kwargs):
     """Quality flags for a freshly submitted revision (runs after the submission committed; never raises)."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    name = "iccity.ops"
+    label = "ops"
+    verbose_name = _("运维")
+
+    def ready(self):
+        from .jobs import register_platform_jobs
+
+        register_platform_jobs()
