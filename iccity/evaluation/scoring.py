@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from iccity.core.timefmt import doc_date
 from iccity.core.actions import ActionRefused
 from iccity.core.models import Rule
 
@@ -126,7 +127,7 @@ def rule_for(period: ScoringPeriod) -> Rule:
     try:
         return Rule.objects.in_force(SCORING_RULE, period.end)
     except Rule.DoesNotExist:
-        raise ActionRefused(f"{period.end:%Y年%m月%d日}没有生效的考评计分规则，请先在规则表中录入“{SCORING_RULE}”") from None
+        raise ActionRefused(f"{doc_date(period.end)}没有生效的考评计分规则，请先在规则表中录入“{SCORING_RULE}”") from None
 
 
 def find_row(value: dict, event: str, role: str = "") -> dict | None:

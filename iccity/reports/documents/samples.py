@@ -12,7 +12,7 @@ _LISTS = {
     "indicator_note": "关联指标1项。",
 }
 _BASE = {"issuer": "领导小组办公室", "title": "示例标题", "date": "2026年6月1日", "is_demo": True,
-         "demo_note": "（示例）", "period": "2026-05"}
+         "demo_note": "（示例）", "period": "2026-05", "figure_notes": ["应报：示例口径。"]}
 
 
 def sample_context(kind: str) -> dict:
