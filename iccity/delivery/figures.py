@@ -170,13 +170,17 @@ class ItemCounts:
 CONFIRMED = Q(state__in=[WorkItemState.ACTIVE, WorkItemState.DONE])
 
 
-def _item_annotations(on: dt.date) -> dict:
-    done = Q(state=WorkItemState.DONE, completed_on__lte=on)
+def overdue_at(on: dt.date) -> Q:
+    """逾期事项 as of ``on``: deadline passed and not done by then (also the dashboards' month-end trend)."""
     still_open = Q(state=WorkItemState.ACTIVE) | Q(state=WorkItemState.DONE, completed_on__gt=on)
+    return Q(deadline__lt=on) & still_open
+
+
+def _item_annotations(on: dt.date) -> dict:
     return {
         "items": Count("id", filter=CONFIRMED, distinct=True),
-        "items_done": Count("id", filter=done, distinct=True),
-        "items_overdue": Count("id", filter=Q(deadline__lt=on) & still_open, distinct=True),
+        "items_done": Count("id", filter=Q(state=WorkItemState.DONE, completed_on__lte=on), distinct=True),
+        "items_overdue": Count("id", filter=overdue_at(on), distinct=True),
     }
 
 

@@ -11,7 +11,7 @@ from ninja.security import django_auth
 from iccity.core.actions import ActionRefused
 from iccity.orgs.permissions import actor_for
 
-from .actions.documents import do_generate_document
+from .actions.documents import do_generate_document, download_name
 from .api import router
 from .models import DocumentKind, GeneratedDocument
 
@@ -74,5 +74,5 @@ def list_documents(request, kind: str | None = None):
 def document_file(request, document_id: int):
     _office(request)
     document = get_object_or_404(GeneratedDocument, pk=document_id)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1],
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document),
                         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
