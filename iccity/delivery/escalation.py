@@ -45,7 +45,7 @@ from .models import (
     ESCALATION_ORDER, Acknowledgement, AckState, DrivenTask, Notice, NoticeKind, Report, ReportState, ReportingCycle,
     WorkItem, WorkItemState,
 )
-from .notify import create_notice
+from .notify import create_notice, issuer_name
 from .rules import DUE_SOON, ESCALATION, rule_value
 
 ON_UNITS_DESK = (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.RETURNED)
@@ -161,8 +161,8 @@ def _next_number(prefix: str, year: int) -> int:
 
 
 def notice_snapshot(unit, on: dt.date, items: list[dict]) -> dict:
-    """What a printed notice shows, frozen at issue: {unit, issued_on, items: [{task, title, deadline, state}]}."""
-    return {"unit": unit.name, "issued_on": on.isoformat(), "items": items}
+    """What a printed notice shows, frozen at issue: {unit, issuer, issued_on, items: [{task, title, deadline, state}]}."""
+    return {"unit": unit.name, "issuer": issuer_name(), "issued_on": on.isoformat(), "items": items}
 
 
 def issue_numbered(*, prefix: str, on: dt.date, kind: str, unit, title: str, body: str, dedupe_key: str,

@@ -20,7 +20,6 @@ from iccity.core.timefmt import doc_date
 from iccity.delivery import figures as delivery_figures
 
 DEMO_NOTE = "（本文件含示例数据，仅供系统演示，不反映真实工作情况）"
-DEFAULT_ISSUER = "领导小组办公室"
 COLOUR_ORDER = ["red", "orange", "yellow", "blue", "green"]   # display order of light counts; unknown codes last
 HIGHLIGHTS_MAX, LEAGUE_HEAD, LEAGUE_TAIL, GROUPED_KEYS_MAX = 10, 5, 5, 6
 
@@ -29,12 +28,9 @@ cn_date = doc_date  # 2026年5月8日: the one document date format (core.timefm
 
 
 def issuer_name() -> str:
-    from iccity.orgs.models import LeadingGroup
+    from iccity.delivery.notify import issuer_name as office_name
 
-    group = LeadingGroup.objects.order_by("id").first()
-    if group is None:
-        return DEFAULT_ISSUER
-    return group.office_name or f"{group.name}办公室"
+    return office_name()
 
 
 def month_bounds(period: str) -> tuple[dt.date, dt.date]:
@@ -441,5 +437,5 @@ def notice_context(notice) -> dict:
     paragraphs = [line for line in lines if not line.startswith("- ")] or [notice.title]
     issued = dt.date.fromisoformat(snapshot["issued_on"]) if snapshot.get("issued_on") else notice.created_at
     return {**_base(notice.get_kind_display(), notice.is_demo), "document_number": notice.document_number or "",
-            "unit": unit, "paragraphs": paragraphs, "items": items,
+            "unit": unit, "paragraphs": paragraphs, "items": items, "issuer": snapshot.get("issuer") or issuer_name(),
             "closing": "请抓紧办理，并将办理情况书面反馈领导小组办公室。特此通知。", "date": cn_date(issued)}
