@@ -420,6 +420,14 @@ def _items_from_body(notice) -> list[dict]:
     return items
 
 
+_PADDED_DATE = re.compile(r"(\d{4})年0?(\d{1,2})月0?(\d{1,2})日")
+
+
+def _unpadded(text: str) -> str:
+    """Dates in a document without zero padding (GB/T 9704 §7.3.5.4), also in texts stored before that rule."""
+    return _PADDED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
+
+
 def notice_context(notice) -> dict:
     """A 催办单/督办单 printed from what the notice recorded when it was issued (``Notice.snapshot``, else its own
     text), never from today's states: a reprint years later is the same document."""
@@ -434,7 +442,7 @@ def notice_context(notice) -> dict:
         lines = lines[1:]
     if lines and lines[0].rstrip("：:") in (unit, notice.unit.name):
         lines = lines[1:]
-    paragraphs = [line for line in lines if not line.startswith("- ")] or [notice.title]
+    paragraphs = [_unpadded(line) for line in lines if not line.startswith("- ")] or [notice.title]
     issued = dt.date.fromisoformat(snapshot["issued_on"]) if snapshot.get("issued_on") else notice.created_at
     return {**_base(notice.get_kind_display(), notice.is_demo), "document_number": notice.document_number or "",
             "unit": unit, "paragraphs": paragraphs, "items": items, "issuer": snapshot.get("issuer") or issuer_name(),
