@@ -11,7 +11,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from django.utils import timezone
+
 from iccity.core.timefmt import doc_date
+
 from . import states
 
 TEMPLATE_PATH = Path(__file__).parent / "templates" / "complaints" / "docx" / "notice.docx"
@@ -84,7 +87,7 @@ def notice_context(notice) -> dict:
 
     case = notice.case
     try:
-        issuer = rule_row(DOCUMENT_NUMBER, notice.sent_at.date()).value.get("issuer") or DEFAULT_ISSUER
+        issuer = rule_row(DOCUMENT_NUMBER, timezone.localdate(notice.sent_at)).value.get("issuer") or DEFAULT_ISSUER
     except Exception:  # noqa: BLE001 - a missing rule must not stop printing
         issuer = DEFAULT_ISSUER
     facts = case.description if len(case.description) <= 300 else case.description[:300] + "……"

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import clock, demo
+from .timefmt import screen_datetime
 
 
 class AuditEvent(models.Model):
@@ -42,7 +43,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '系统'} {self.action} {self.object_repr}"
+        return f"{screen_datetime(self.created_at)} {self.actor_label or '系统'} {self.action} {self.object_repr}"
 
 
 class RuleQuerySet(models.QuerySet):

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from iccity.core.timefmt import doc_date
 from iccity.complaints.validation import parse_amount, uscc_status
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
+from iccity.core.timefmt import doc_date
 
 from .models import CreditCommitment, EntityKind, ListEntry, ListKind, Merchant, RepairRequest
 from .rules import periods_for

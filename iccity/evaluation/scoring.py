@@ -30,9 +30,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from iccity.core.timefmt import doc_date
 from iccity.core.actions import ActionRefused
 from iccity.core.models import Rule
+from iccity.core.timefmt import doc_date
 
 from . import quality
 

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from iccity.core.calendar import CalendarDataMissing, WorkdayCalendar
-from iccity.core.timefmt import doc_date, doc_datetime, file_stamp
+from iccity.core.timefmt import doc_date, doc_datetime, file_stamp, screen_date
 from iccity.delivery import figures
 from iccity.delivery.models import (
     ExtensionRequest, ExtensionState, Report, ReportingCycle, ReportRevision, WorkItem, WorkItemState,
@@ -182,7 +182,7 @@ def _item_row(task, item: WorkItem, today, counter: OverdueCounter) -> LedgerRow
     if item.extended:
         notes.append("已延期")
     if pending:
-        notes.append(f"延期申请待审批（{pending.requested_at:%Y-%m-%d} 提出）")
+        notes.append(f"延期申请待审批（{screen_date(pending.requested_at)} 提出）")
     co_units = sorted(item.co_units.all(), key=lambda u: (u.sort_order, u.name))
     row.values = {
         "task_key": task.key, "item_key": row.key, "item": item.title, "lead": item.lead_unit.name,

@@ -5,10 +5,10 @@ import datetime as dt
 
 from django.db import transaction
 
-from iccity.core.timefmt import doc_date
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.core.calendar import WorkdayCalendar
+from iccity.core.timefmt import doc_date
 from iccity.orgs.models import Unit
 from iccity.plans.models import Assignment, PlanVersion, RoleSource
 

@@ -14,10 +14,10 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 
-from iccity.core.timefmt import doc_date
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.core.calendar import WorkdayCalendar
+from iccity.core.timefmt import doc_date
 from iccity.plans.models import Plan, ReportCycle, Task
 
 from ..models import AckState, Acknowledgement, Comment, Evidence, Report, ReportEvent, ReportRevision, ReportState, ReportingCycle

@@ -6,9 +6,9 @@ import re
 
 from django.db import transaction
 
-from iccity.core.timefmt import doc_date
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
+from iccity.core.timefmt import doc_date
 from iccity.orgs.models import TaskForce
 from iccity.plans.models import Task
 

@@ -5,9 +5,9 @@ import datetime as dt
 
 from django.db import transaction
 
-from iccity.core.timefmt import doc_date
 from iccity.core import clock
 from iccity.core.actions import record_audit
+from iccity.core.timefmt import doc_date
 
 from .. import lights as lights_mod
 from ..models import LightTransition, TaskLight
