@@ -345,6 +345,19 @@ def add_observation(request, code):
     return redirect(url + (f"?{query}" if query else "") + "#data-table")
 
 
+@require_POST
+@office_required
+def set_published(request, code):
+    """公开发布 / 取消公开 by the office (audited with its reason)."""
+    from .actions.publication import do_set_published
+
+    indicator = indicator_or_404(request, code)
+    publish = request.POST.get("published") == "1"
+    do_set_published(indicator, publish, actor=request.user, reason=request.POST.get("reason", "")[:500])
+    messages.success(request, (_("已公开发布“%(name)s”") if publish else _("已取消公开“%(name)s”")) % {"name": indicator.name})
+    return redirect("indicators:detail", code=indicator.code)
+
+
 def _rule_text() -> str:
     t = progress.thresholds_in_force()
     return _("判定方法（Open SDG 进展评估）：有目标时，实际年均增速 ÷ 所需年均增速 ≥%(on)s 为正常推进，%(acc)s–%(on)s 需加快，"
