@@ -30,7 +30,7 @@ from .forms import AREAS, ObservationForm
 from .models import Indicator, IndicatorTarget, Observation, TargetKind
 from .models.catalogue import Frequency, Publication, ValueKind
 from .views_common import (
-    breakdown_label, indicator_or_404, number, office_required, plain, target_text, visible_targets,
+    breakdown_label, feed_notes, indicator_or_404, number, office_required, plain, target_text, visible_targets,
 )
 
 DEFAULT_AREA = AREAS[0]
@@ -214,6 +214,7 @@ def indicator_context(request, code: str) -> dict:
         "breakdowns": sorted({(f"{k}:{v}", breakdown_label(k, v)) for k, v, _c in in_area if k}),
         "both_kinds": {c for k, v, c in in_area if (k, v) == sel.breakdown} == {True, False},
         "rule": _rule_text(), "tasks": _latest_tasks(indicator.tasks.all()),
+        "feed_note": feed_notes([indicator.code]).get(indicator.code, "") if not context["rows"] else "",
         "chart": chart_data(indicator, sel, context["rows"], [t for t in targets if t.area == sel.area]),
     })
     return context

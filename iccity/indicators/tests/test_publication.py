@@ -68,3 +68,21 @@ def test_only_the_office_may_publish(client, office_admin, django_user_model):
     assert response.status_code == 302
     night.refresh_from_db()
     assert night.published
+
+
+def test_a_consumption_feed_indicator_without_a_published_figure_says_why(client):
+    import datetime as dt
+
+    from iccity.consumption.models import Dataset, IngestionRun, Kind
+
+    do_load_catalogue()
+    share = Indicator.objects.get(code="external_consumption_share")
+    do_set_published(share, True, actor=None, reason="测试")
+    dataset = Dataset.objects.create(kind=Kind.TRANSACTIONS, name="银行卡消费")
+    IngestionRun.objects.create(dataset=dataset, run_id="r1", state=IngestionRun.State.COMPLETE,
+                                started_at=dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc),
+                                months=[f"2026-{m:02d}" for m in range(6, 11)])
+    detail = client.get("/indicators/external_consumption_share/").content.decode()
+    why = "消费监测已接入2026年6月至2026年10月的数据"
+    assert why in detail and "按完整自然年度统计发布，尚无完整年度数据，故暂未发布" in detail
+    assert why in client.get("/indicators/").content.decode()
