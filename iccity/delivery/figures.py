@@ -82,6 +82,12 @@ def _end_of_local_day(day: dt.date) -> dt.datetime:
                                timezone.get_default_timezone())
 
 
+def sent_on(report) -> dt.date | None:
+    """The Beijing date a report was 已报送 (sent up by its unit head), None while it is not: the one moment that
+    decides 已报送, 按时报送, 逾期未报 and the scoring events for late and missing reports."""
+    return timezone.localdate(report.reached_review_at) if report.reached_review_at is not None else None
+
+
 def item_day(cycle: ReportingCycle, today: dt.date | None = None) -> dt.date:
     """The day work items are counted at for a cycle: its period end, or today while the period runs."""
     return min(today or clock.today(), cycle.period_end)

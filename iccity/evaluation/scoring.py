@@ -28,8 +28,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
-
 from iccity.core.actions import ActionRefused
 from iccity.core.models import Rule
 from iccity.core.timefmt import doc_date
@@ -153,13 +151,10 @@ class Event:
     sort_key: tuple = field(default=())
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localdate(moment) if moment is not None else None
-
-
 def derive_events(period: ScoringPeriod, today: dt.date) -> tuple[list[Event], set[int], list[str]]:
     """Every scoring event of the period, the units that had duties in it, and notes (e.g. cycles still open).
     A bounded number of queries, whatever the data."""
+    from iccity.delivery.figures import sent_on
     from iccity.delivery.models import Report, ReportingCycle, ReportRevision, WorkItem, WorkItemState
 
     from .models import QualityFlag, ScoreAdjustment
@@ -183,7 +178,7 @@ def derive_events(period: ScoringPeriod, today: dt.date) -> tuple[list[Event], s
     for r in reports:
         c = r.cycle
         where = f"{c.label} {r.task.key} 报告"
-        submitted = _local_date(r.first_submitted_at)
+        submitted = sent_on(r)  # 已报送 as delivery.figures defines it: sent up by the unit head
         if submitted is None:
             if today > c.closes_on:
                 events.append(Event(r.unit_id, "missing_report", "", f"{where}：截至 {c.closes_on:%Y-%m-%d} 关闭仍未报送",
