@@ -24,10 +24,7 @@ from iccity.plans.models import Task
 
 from . import actions, figures
 from .forms import DrivenTasksForm, MemberForm, OverviewFilterForm, TaskForceForm
-from .models import (
-    ESCALATION_ORDER, Acknowledgement, AckState, DrivenTask, Notice, Report, ReportState, ReportingCycle, WorkItem,
-    WorkItemState,
-)
+from .models import ESCALATION_ORDER, Acknowledgement, AckState, DrivenTask, Notice, Report, ReportingCycle
 from .permissions import DENIED_MESSAGES, Perm, check
 from .views_common import back, current_cycle, delivery_view, flash_refusal
 
