@@ -285,7 +285,7 @@ def _lists(snap: Snapshot) -> dict:
     indicators = snap.indicator_rows()
     return {
         "overdue": overdue,
-        "overdue_note": f"截至{cn_date(snap.on)}，逾期未办结事项{len(overdue)}项{'，详见下表' if overdue else ''}。",
+        "overdue_note": f"截至{cn_date(snap.on)}，逾期事项（完成时限已过、仍未办结）{len(overdue)}项{'，详见下表' if overdue else ''}。",
         "indicators": indicators,
         "indicator_note": f"关联指标{len(indicators)}项，按最新发布数据判断进展如下：" if indicators else "暂无关联指标。",
         "problems": snap.grouped("problems") or ["本期审核通过的报告未反映突出问题。"],
