@@ -16,3 +16,8 @@ api.add_router("/places", "iccity.places.api.router")
 api.add_router("/events", "iccity.events.api.router")
 api.add_router("/surveys", "iccity.surveys.api.router")
 api.add_router("/credit", "iccity.credit.api.router")
+
+# figures (issue 16): times in API answers are written in Asia/Shanghai, as pages and documents show them
+from iccity.core.api_render import LocalTimeRenderer  # noqa: E402
+
+api.renderer = LocalTimeRenderer()
