@@ -10,7 +10,7 @@ cycle or five years.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -117,10 +117,6 @@ class ReportCounts:
     def on_time_rate(self) -> str:
         return rate(self.on_time, self.expected)
 
-    def add(self, other: "ReportCounts") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
 
 SENT = Q(reached_review_at__isnull=False)
 
@@ -167,10 +163,6 @@ class ItemCounts:
     @property
     def completion_rate(self) -> str:
         return rate(self.items_done, self.items)
-
-    def add(self, other: "ItemCounts") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 CONFIRMED = Q(state__in=[WorkItemState.ACTIVE, WorkItemState.DONE])
@@ -241,11 +233,6 @@ class CycleFigures:
         i = self.items
         return (f"截至{doc_date(self.on)}，已分解具体事项{i.items}项，已办结{i.items_done}项，"
                 f"完成率{i.completion_rate}；逾期事项{i.items_overdue}项。")
-
-    def as_dict(self) -> dict:
-        return {**asdict(self.reports), "submission_rate": self.reports.submission_rate,
-                "on_time_rate": self.reports.on_time_rate, **asdict(self.items),
-                "completion_rate": self.items.completion_rate}
 
 
 def cycle_figures(cycle: ReportingCycle, *, today: dt.date | None = None, task_ids=None, unit_id=None,
