@@ -79,3 +79,8 @@ def _document_errors(schema):
                 if code not in documented:
                     responses[code] = answer
     return schema
+
+# figures (issue 16): times in API answers are written in Asia/Shanghai, as pages and documents show them
+from iccity.core.api_render import LocalTimeRenderer  # noqa: E402
+
+api.renderer = LocalTimeRenderer()

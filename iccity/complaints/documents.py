@@ -11,6 +11,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from django.utils import timezone
+
+from iccity.core.timefmt import doc_date
+
 from . import states
 
 TEMPLATE_PATH = Path(__file__).parent / "templates" / "complaints" / "docx" / "notice.docx"
@@ -44,7 +48,7 @@ def legal_basis(document_type: str, reason_code: str = "") -> str:
 
 def notice_body(case, document_type: str, reason_code: str = "", note: str = "", unit_name: str = "") -> str:
     """The decision paragraphs (stored in ``CaseNotice.content``), one per line."""
-    received = f"{case.received_at:%Y年%m月%d日}"
+    received = f"{doc_date(case.received_at)}"
     kind = "投诉" if case.case_type == "complaint" else "举报"
     subject = f"你于{received}{kind}{case.respondent_name}一案（登记编号{case.receipt_number}）"
     reason = states.REASONS.get(reason_code, "")
@@ -83,7 +87,7 @@ def notice_context(notice) -> dict:
 
     case = notice.case
     try:
-        issuer = rule_row(DOCUMENT_NUMBER, notice.sent_at.date()).value.get("issuer") or DEFAULT_ISSUER
+        issuer = rule_row(DOCUMENT_NUMBER, timezone.localdate(notice.sent_at)).value.get("issuer") or DEFAULT_ISSUER
     except Exception:  # noqa: BLE001 - a missing rule must not stop printing
         issuer = DEFAULT_ISSUER
     facts = case.description if len(case.description) <= 300 else case.description[:300] + "……"
@@ -97,7 +101,7 @@ def notice_context(notice) -> dict:
         "facts": f"登记编号{case.receipt_number}；被投诉（举报）人：{case.respondent_name}{amount}。事实与理由：{facts}",
         "paragraphs": [line for line in notice.content.splitlines() if line.strip()],
         "legal_basis": legal_basis(notice.document_type, reason_code),
-        "date": f"{notice.sent_at:%Y年%m月%d日}",
+        "date": f"{doc_date(notice.sent_at)}",
     }
 
 

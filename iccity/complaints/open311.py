@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree as ET
 
@@ -123,9 +124,14 @@ def _leaf_categories():
     return [c for c in categories if c.pk not in parents]
 
 
+def _keywords(stored: str) -> str:
+    """GeoReport v2: "a comma separated list of tags"; the admin may type them with spaces, 、 or ，."""
+    return ",".join(word for word in re.split(r"[\s,，、;；]+", stored or "") if word)
+
+
 def _service(category: Category) -> dict:
     return {"service_code": category.code, "service_name": category.name, "description": category.description,
-            "metadata": True, "type": "realtime", "keywords": category.keywords,
+            "metadata": True, "type": "realtime", "keywords": _keywords(category.keywords),
             "group": category.parent.name if category.parent_id else ""}
 
 
@@ -286,9 +292,9 @@ def _create(request, fmt):
         raise Open311Error(400, "；".join(f"{field}：{'，'.join(map(str, msgs))}"
                                           for field, msgs in exc.errors.items())) from None
     notice = "已登记，将于7个工作日内决定是否受理" + ("。" + "；".join(warnings) if warnings else "")
+    # GeoReport v2: a token only "if returning a service_request_id is not possible"; ours is always known at once
     return render(fmt, "service_requests", [
-        {"service_request_id": case.receipt_number, "token": case.lookup_token, "service_notice": notice,
-         "account_id": None} for case in cases])
+        {"service_request_id": case.receipt_number, "service_notice": notice, "account_id": None} for case in cases])
 
 
 # ---------------------------------------------------------------- query
@@ -323,9 +329,10 @@ def _public_request(case: Case) -> dict:
         "updated_datetime": iso(case.updated or view["updated_at"]),
         "expected_datetime": iso(live_deadline(case)),
         "address": "", "address_id": "", "zipcode": "",
-        "lat": str(view["lat"]) if view["lat"] is not None else None,
-        "long": str(view["long"]) if view["long"] is not None else None,
-        "media_url": case.media_url if case.consent_publish and case.case_type == "complaint" else "",  # as lat/long
+        # JSON numbers (the spec's float), not strings; an absent media_url is null, not ""
+        "lat": float(view["lat"]) if view["lat"] is not None else None,
+        "long": float(view["long"]) if view["long"] is not None else None,
+        "media_url": (case.media_url or None) if case.consent_publish and case.case_type == "complaint" else None,
     }
 
 

@@ -56,12 +56,20 @@ def live_deadline(case):
     return None
 
 
+def _bare(text: str) -> str:
+    return re.sub(r"[\s。，,.；;：:、！!]", "", text).removeprefix("已")
+
+
 def status_notes(case, last_public_note: str = "") -> str:
+    """The state (and reason), then the last public note unless it only repeats them ("已分送承办单位。分送承办单位")."""
     note = state_label(case)
     if case.reason_code:
         note += f"：{reason_label(case.reason_code)}"
-    if last_public_note:
-        note += f"。{last_public_note}"
+    last = (last_public_note or "").strip()
+    if last and _bare(last) not in _bare(note):
+        if not case.reason_code and _bare(note) in _bare(last):
+            return last  # the note says the state and more: say it once
+        note += f"。{last}"
     return note
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import clock, demo
+from .timefmt import screen_datetime
 
 
 class AuditEvent(models.Model):
@@ -47,7 +48,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '系统'} {self.action} {self.object_repr}"
+        return f"{screen_datetime(self.created_at)} {self.actor_label or '系统'} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         # Append-only through the ORM; a row is written once, by core.audit_chain.append.

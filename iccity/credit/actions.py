@@ -9,6 +9,7 @@ from django.db import transaction
 from iccity.complaints.validation import parse_amount, uscc_status
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
+from iccity.core.timefmt import doc_date
 
 from .models import CreditCommitment, EntityKind, ListEntry, ListKind, Merchant, RepairRequest
 from .rules import periods_for
@@ -154,7 +155,7 @@ def do_submit_repair(entry: ListEntry, *, commitment: CreditCommitment, obligati
     if entry.repair_from is None:
         raise ActionRefused(f"{entry.get_list_kind_display()}不适用信用修复")
     if today < entry.repair_from:
-        raise ActionRefused(f"最短公示期未满：{entry.repair_from:%Y年%m月%d日}起方可申请")
+        raise ActionRefused(f"最短公示期未满：{doc_date(entry.repair_from)}起方可申请")
     if not obligations_met:
         raise ActionRefused("须已履行法定义务、纠正失信行为后方可申请信用修复")
     if commitment.merchant_id != entry.merchant_id:

@@ -332,3 +332,43 @@ def return_assignment(request, ack_id: int, payload: ReturnIn):
         ack = actions.do_return_assignment(ack, payload.reason, scope=scope)
     return {"state": ack.state}
 
+
+
+# ---------------------------------------------------------------- figures (统计口径: delivery.figures)
+
+class FigureValueOut(Schema):
+    code: str = Field(..., description="指标代码，如 expected")
+    name: str = Field(..., description="中文名称，如“应报”")
+    value: int | str = Field(..., description="数值；比率为“76.2%”或“—”")
+    unit: str
+    definition: str = Field(..., description="统计口径")
+
+
+class CycleFiguresOut(Schema):
+    cycle_id: int
+    cycle: str = Field(..., description="报告周期，如“2026年11月”")
+    due_on: dt.date
+    counted_on: dt.date = Field(..., description="统计日（北京时间）")
+    items_on: dt.date = Field(..., description="具体事项的统计日：期末或今日")
+    figures: list[FigureValueOut]
+
+
+@router.get("/figures", response={200: CycleFiguresOut, **ERRORS}, summary="本期统计数字（与督办总览、月报、台账同一口径）")
+def cycle_figures(request, cycle: int | None = None, task_force: int | None = None, unit: int | None = None):
+    from . import figures
+    from .models import ReportingCycle
+    from .permissions import Perm, check
+    from .views_common import current_cycle
+
+    scope = _scope(request)
+    try:
+        check(scope, Perm.VIEW_OVERVIEW)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc) or "无权查看统计") from exc
+    cycles = list(ReportingCycle.objects.order_by("-period_start", "-id"))
+    chosen = next((c for c in cycles if c.pk == cycle), None) if cycle else current_cycle(cycles, clock.today())
+    if chosen is None:
+        raise HttpError(404, "没有找到该报告周期")
+    shown = figures.cycle_figures(chosen, task_force_id=task_force, unit_id=unit)
+    return {"cycle_id": chosen.pk, "cycle": chosen.label, "due_on": chosen.due_on, "counted_on": shown.today,
+            "items_on": shown.on, "figures": shown.rows()}

@@ -38,13 +38,14 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 
 from iccity.core.calendar import CalendarDataMissing, WorkdayCalendar
+from iccity.core.timefmt import doc_date
 from iccity.plans.models import PlanVersion
 
 from .models import (
     ESCALATION_ORDER, Acknowledgement, AckState, DrivenTask, Notice, NoticeKind, Report, ReportState, ReportingCycle,
     WorkItem, WorkItemState,
 )
-from .notify import create_notice
+from .notify import create_notice, issuer_name
 from .rules import DUE_SOON, ESCALATION, rule_value
 
 ON_UNITS_DESK = (ReportState.DRAFT, ReportState.SUBMITTED, ReportState.RETURNED)
@@ -159,14 +160,20 @@ def _next_number(prefix: str, year: int) -> int:
     return int(match[1]) + 1 if match else 1
 
 
+def notice_snapshot(unit, on: dt.date, items: list[dict]) -> dict:
+    """What a printed notice shows, frozen at issue: {unit, issuer, issued_on, items: [{task, title, deadline, state}]}."""
+    return {"unit": unit.name, "issuer": issuer_name(), "issued_on": on.isoformat(), "items": items}
+
+
 def issue_numbered(*, prefix: str, on: dt.date, kind: str, unit, title: str, body: str, dedupe_key: str,
-                   copies: list, links: dict) -> Notice | None:
+                   copies: list, links: dict, items: list[dict] | None = None) -> Notice | None:
     """Create one numbered escalation notice and its 抄送 copies in one transaction; None when it already exists."""
     with transaction.atomic():
         _lock_numbering()
         if Notice.objects.filter(dedupe_key=dedupe_key).exists():
             return None  # checked under the lock so a lost race does not consume a number
         number = format_document_number(prefix, on.year, _next_number(prefix, on.year))
+        links = {**links, "snapshot": notice_snapshot(unit, on, items or [])}
         notice = create_notice(kind=kind, unit=unit, title=title, body=f"{number}\n{body}", dedupe_key=dedupe_key,
                                document_number=number, **links)
         if notice is None:
@@ -254,8 +261,8 @@ class _Pass:
             when = "今天截止" if today == cycle.due_on else f"还有 {left} 个工作日"
             notice = create_notice(
                 kind=NoticeKind.DUE_SOON, unit=unit, dedupe_key=key, **links,
-                title=f"催报提醒：{cycle.label}进展报告将于{cycle.due_on:%m月%d日}截止（{len(group)}项）",
-                body=f"{unit.name}：\n《{cycle.plan.name}》{cycle.label}进展报告报送截止日期为 {cycle.due_on:%Y年%m月%d日}"
+                title=f"催报提醒：{cycle.label}进展报告将于{cycle.due_on.month}月{cycle.due_on.day}日截止（{len(group)}项）",
+                body=f"{unit.name}：\n《{cycle.plan.name}》{cycle.label}进展报告报送截止日期为 {doc_date(cycle.due_on)}"
                      f"（{when}），本单位以下任务尚未报送：\n{lines}\n请及时填报，经单位负责人审核后报送。")
             self._count(notice, NoticeKind.DUE_SOON)
             return
@@ -270,12 +277,14 @@ class _Pass:
         if len(late) != len(group):
             links = {**links, "report": late[0] if len(late) == 1 else None, "task": late[0].task if len(late) == 1 else None}
         copies = self._hosts_for({r.task_id for r in late}, exclude=unit) if kind == NoticeKind.RED else []
+        items = [{"task": r.task.key, "title": f"{r.task.title}（{cycle.label}进展报告）", "deadline": doc_date(cycle.due_on),
+                  "state": _STATE_NOTE[r.state]} for r in late]
         notice = issue_numbered(
             prefix=self.prefix, on=today, kind=kind, unit=unit, dedupe_key=report_step_key(cycle.pk, unit.pk, kind),
-            copies=copies, links=links,
+            copies=copies, links=links, items=items,
             title=f"{_LABEL[kind]}：{cycle.label}进展报告逾期未报送（{len(late)}项）",
-            body=f"{unit.name}：\n《{cycle.plan.name}》{cycle.label}进展报告应于 {cycle.due_on:%Y年%m月%d日} 前报送，"
-                 f"截至 {today:%Y年%m月%d日} 已逾期 {days} 个工作日，本单位以下任务尚未报送：\n{lines}\n{_ADVICE[kind]}")
+            body=f"{unit.name}：\n《{cycle.plan.name}》{cycle.label}进展报告应于 {doc_date(cycle.due_on)} 前报送，"
+                 f"截至 {doc_date(today)} 已逾期 {days} 个工作日，本单位以下任务尚未报送：\n{lines}\n{_ADVICE[kind]}")
         self._count(notice, kind, len(copies))
 
     # -- acknowledgements ------------------------------------------------------------------------------------------
@@ -291,7 +300,7 @@ class _Pass:
         notice = create_notice(
             kind=NoticeKind.ACK_DUE, unit=unit, dedupe_key=key, task=group[0].assignment.task if len(group) == 1 else None,
             title=f"签收逾期提醒：{len(group)}项交办任务尚未签收",
-            body=f"{unit.name}：\n以下交办任务应于 {due_on:%Y年%m月%d日} 前签收，已逾期 {days} 个工作日：\n{lines}\n"
+            body=f"{unit.name}：\n以下交办任务应于 {doc_date(due_on)} 前签收，已逾期 {days} 个工作日：\n{lines}\n"
                  "请立即签收；如非本单位职责，请说明理由退回，由领导小组办公室改派。")
         self._count(notice, NoticeKind.ACK_DUE)
 
@@ -307,13 +316,14 @@ class _Pass:
         if kind == NoticeKind.RED:
             seen = {u.pk for u in copies}
             copies += [u for u in self._hosts_for({item.task_id}, exclude=lead) if u.pk not in seen]
-        extended = f"（原定 {item.baseline_deadline:%Y年%m月%d日}，已延期）" if item.extended else ""
+        extended = f"（原定 {doc_date(item.baseline_deadline)}，已延期）" if item.extended else ""
+        items = [{"task": item.task.key, "title": item.title, "deadline": doc_date(item.deadline), "state": "逾期未办结"}]
         notice = issue_numbered(
             prefix=self.prefix, on=self.today, kind=kind, unit=lead, dedupe_key=item_step_key(item.pk, item.deadline, kind),
-            copies=copies, links={"task": item.task, "work_item": item},
+            copies=copies, links={"task": item.task, "work_item": item}, items=items,
             title=f"{_LABEL[kind]}：{item.task.key} {item.title[:80]} 逾期 {days} 个工作日",
             body=f"{lead.name}：\n任务 {item.task.key}「{item.task.title}」下的事项“{item.title}”完成时限为 "
-                 f"{item.deadline:%Y年%m月%d日}{extended}，截至 {self.today:%Y年%m月%d日} 已逾期 {days} 个工作日，尚未办结。\n"
+                 f"{doc_date(item.deadline)}{extended}，截至 {doc_date(self.today)} 已逾期 {days} 个工作日，尚未办结。\n"
                  f"{_ADVICE[kind]}如确需延期，请按程序提出延期申请。")
         self._count(notice, kind, len(copies))
 

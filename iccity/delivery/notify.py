@@ -8,6 +8,19 @@ from django.db.models import Q
 from .models import Channel, Notice, NoticeDelivery
 
 
+DEFAULT_ISSUER = "领导小组办公室"
+
+
+def issuer_name() -> str:
+    """Who signs notices and documents: the leading group's office."""
+    from iccity.orgs.models import LeadingGroup
+
+    group = LeadingGroup.objects.order_by("id").first()
+    if group is None:
+        return DEFAULT_ISSUER
+    return group.office_name or f"{group.name}办公室"
+
+
 def channels_for(unit_id: int, kind: str) -> list[Channel]:
     channels = Channel.objects.filter(Q(unit_id=unit_id) | Q(unit__isnull=True), active=True)
     return [c for c in channels if not c.kinds or kind in c.kinds]

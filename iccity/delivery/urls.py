@@ -25,6 +25,7 @@ urlpatterns = [
     path("work-items/<int:pk>/complete/", views_tasks.complete_item, name="complete_item"),
     path("extensions/<int:pk>/decide/", views_tasks.decide_extension, name="decide_extension"),
     path("overview/", views_office.overview, name="overview"),
+    path("figures/", views_office.figures_help, name="figures_help"),  # figures: 统计口径
     path("task-forces/", views_office.task_forces, name="task_forces"),
     path("task-forces/create/", views_office.create_task_force, name="create_task_force"),
     path("task-forces/<int:pk>/members/", views_office.set_member, name="set_member"),

@@ -22,16 +22,13 @@ from iccity.orgs.models import LeadingGroup, Person, Role, RoleAssignment, TaskF
 from iccity.orgs.views import current_version_ids
 from iccity.plans.models import Task
 
-from . import actions
+from . import actions, figures
 from .forms import DrivenTasksForm, MemberForm, OverviewFilterForm, TaskForceForm
-from .models import (
-    ESCALATION_ORDER, Acknowledgement, AckState, DrivenTask, Notice, Report, ReportState, ReportingCycle, WorkItem,
-    WorkItemState,
-)
+from .models import ESCALATION_ORDER, Acknowledgement, AckState, DrivenTask, Notice, Report, ReportingCycle
 from .permissions import DENIED_MESSAGES, Perm, check
 from .views_common import back, current_cycle, delivery_view, flash_refusal
 
-NONE_KEY = 0   # reports of tasks no task force drives are grouped under 0 (“未分配专班”)
+NONE_KEY = figures.NONE_KEY   # reports of tasks no task force drives are grouped under 0 (“未分配专班”)
 SORT_KEYS = {"overdue": "overdue", "returned": "returned", "unack": "unack", "escalated": "escalated"}
 
 
@@ -41,10 +38,11 @@ def _counts(queryset, key: str, **annotations) -> dict:
 
 def _measures(cycle: ReportingCycle, today, *, task_force: str, unit: str, key_report: str, key_ack: str,
               key_item: str, key_notice: str) -> dict:
-    """Per key (unit or task force): reports, acknowledgements, overdue work items, escalation notices."""
+    """Per key (unit or task force): the report and work-item figures (``delivery.figures``, the one definition every
+    surface uses), acknowledgements and escalation notices."""
     reports = Report.objects.filter(cycle=cycle)
     acks = Acknowledgement.objects.filter(state=AckState.PENDING, assignment__task__version__plan_id=cycle.plan_id)
-    items = WorkItem.objects.filter(state=WorkItemState.ACTIVE, deadline__lt=today, task__version__plan_id=cycle.plan_id)
+    items = figures.plan_items(cycle)
     notices = Notice.objects.filter(kind__in=ESCALATION_ORDER).filter(Q(cycle=cycle) | Q(cycle__isnull=True))
     if task_force:
         reports = reports.filter(task__driven_by__task_force_id=task_force)
@@ -54,32 +52,22 @@ def _measures(cycle: ReportingCycle, today, *, task_force: str, unit: str, key_r
     if unit:
         reports, acks = reports.filter(unit_id=unit), acks.filter(assignment__unit_id=unit)
         items, notices = items.filter(lead_unit_id=unit), notices.filter(unit_id=unit)
-    unsubmitted = Q(first_submitted_at__isnull=True)
-    report_rows = _counts(
-        reports, key_report, expected=Count("id", distinct=True),
-        submitted=Count("id", filter=~unsubmitted, distinct=True),
-        accepted=Count("id", filter=Q(state=ReportState.ACCEPTED), distinct=True),
-        returned=Count("id", filter=Q(state=ReportState.RETURNED), distinct=True),
-        waiting=Count("id", filter=Q(state__in=[ReportState.SUBMITTED, ReportState.UNIT_APPROVED]), distinct=True),
-        unsubmitted=Count("id", filter=unsubmitted, distinct=True),
-    )
+    report_rows = figures.report_counts(cycle, reports=reports, key=key_report, today=today)
     ack_rows = _counts(acks, key_ack, unack=Count("id", distinct=True),
                        late=Count("id", filter=Q(due_on__lt=today), distinct=True))
-    item_rows = _counts(items, key_item, items=Count("id", distinct=True))
+    item_rows = figures.item_counts(items, figures.item_day(cycle, today), key=key_item)
     escalations = defaultdict(lambda: defaultdict(int))
     for row in notices.values(key_notice, "kind").annotate(n=Count("id", distinct=True)).order_by():
         escalations[row[key_notice] or NONE_KEY][row["kind"]] = row["n"]
-    overdue_now = today > cycle.due_on
     out = {}
     for key in set(report_rows) | set(ack_rows) | set(item_rows) | set(escalations):
-        r = report_rows.get(key, {})
+        r = report_rows.get(key, figures.ReportCounts())
         esc = escalations.get(key, {})
         out[key] = {
-            "expected": r.get("expected", 0), "submitted": r.get("submitted", 0), "accepted": r.get("accepted", 0),
-            "returned": r.get("returned", 0), "waiting": r.get("waiting", 0),
-            "overdue": r.get("unsubmitted", 0) if overdue_now else 0,
+            "expected": r.expected, "submitted": r.submitted, "on_time": r.on_time, "accepted": r.accepted,
+            "returned": r.returned, "waiting": r.waiting, "overdue": r.overdue,
             "unack": ack_rows.get(key, {}).get("unack", 0), "unack_late": ack_rows.get(key, {}).get("late", 0),
-            "items_overdue": item_rows.get(key, {}).get("items", 0),
+            "items_overdue": item_rows.get(key, figures.ItemCounts()).items_overdue,
             "urge": esc.get("urge", 0), "supervise": esc.get("supervise", 0), "red": esc.get("red", 0),
         }
         out[key]["escalated"] = out[key]["urge"] + out[key]["supervise"] + out[key]["red"]
@@ -123,12 +111,18 @@ def overview(request):
     force_rows = _sorted([{"pk": k, "name": force_names[k].name if k in force_names else _("未分配专班"),
                            "order": force_names[k].sort_order if k in force_names else 10**6, **v}
                           for k, v in by_force.items()], sort)
-    totals = {key: sum(row[key] for row in unit_rows) for key in
-              ("expected", "submitted", "accepted", "returned", "waiting", "overdue", "unack", "unack_late",
-               "items_overdue", "urge", "supervise", "red")}
-    context.update(unit_rows=unit_rows, force_rows=force_rows, totals=totals, sort=sort,
+    totals = {key: sum(row[key] for row in unit_rows) for key in ("unack", "unack_late", "urge", "supervise", "red")}
+    shown = figures.cycle_figures(cycle, today=today, task_force_id=task_force, unit_id=unit)
+    context.update(unit_rows=unit_rows, force_rows=force_rows, totals=totals, sort=sort, figures=shown,
                    task_force=task_force, unit=unit, overdue_now=today > cycle.due_on)
     return render(request, "delivery/overview.html", context)
+
+
+@delivery_view
+def figures_help(request):
+    """统计口径: every figure the platform, its documents and its ledger show, with its written definition."""
+    check(request.scope, Perm.VIEW_OVERVIEW)
+    return render(request, "delivery/figures_help.html", {"nav": "delivery_overview", "figures": figures.FIGURES})
 
 
 # ---------------------------------------------------------------- task forces (office only)

@@ -40,8 +40,12 @@ DEFAULT_VALUE = {
     "indicator_status": {"achieved": "green", "on_track": "green", "acceleration_needed": "yellow",
                          "limited_progress": "yellow", "deterioration": "red", "insufficient_data": None,
                          "not_applicable": None},
-    # whether the public progress page shows lights (default no: only completed items and published indicators)
-    "public": False,
+    # whether the public progress page shows lights, in plain words and without reasons (issue 16: public progress
+    # shows every task's light; an office that does not want it adds a rule version with false)
+    "public": True,
+    # the words the public reads beside each colour (no unit names, no "逾期": a light judges the task, not a unit)
+    "public_words": {"grey": "尚未启动或暂无数据", "green": "按计划推进", "blue": "临近完成时限",
+                     "yellow": "进度需加快", "red": "进度明显滞后"},
 }
 DEFAULT_SOURCE = (
     "宿迁“三色督办单”：蓝色临近时限、黄色滞后序时进度、红色逾期"
@@ -318,6 +322,14 @@ def compute_light(task, on: dt.date | None = None) -> Light:
     rules = rules_in_force(on)
     tasks, inputs = gather(task.version, on, task_ids=[task.pk])
     return judge(inputs[task.pk], rules)
+
+
+PUBLIC_WORDS = DEFAULT_VALUE["public_words"]
+
+
+def public_words(on: dt.date | None = None) -> dict[str, str]:
+    """Colour code → the plain words the public page shows (the rule's, else the defaults)."""
+    return {**PUBLIC_WORDS, **(rules_in_force(on or clock.today()).value.get("public_words") or {})}
 
 
 def lights_public(on: dt.date | None = None) -> bool:

@@ -28,10 +28,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
-
 from iccity.core.actions import ActionRefused
 from iccity.core.models import Rule
+from iccity.core.timefmt import doc_date
 
 from . import quality
 
@@ -126,7 +125,7 @@ def rule_for(period: ScoringPeriod) -> Rule:
     try:
         return Rule.objects.in_force(SCORING_RULE, period.end)
     except Rule.DoesNotExist:
-        raise ActionRefused(f"{period.end:%Y年%m月%d日}没有生效的考评计分规则，请先在规则表中录入“{SCORING_RULE}”") from None
+        raise ActionRefused(f"{doc_date(period.end)}没有生效的考评计分规则，请先在规则表中录入“{SCORING_RULE}”") from None
 
 
 def find_row(value: dict, event: str, role: str = "") -> dict | None:
@@ -152,13 +151,10 @@ class Event:
     sort_key: tuple = field(default=())
 
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localdate(moment) if moment is not None else None
-
-
 def derive_events(period: ScoringPeriod, today: dt.date) -> tuple[list[Event], set[int], list[str]]:
     """Every scoring event of the period, the units that had duties in it, and notes (e.g. cycles still open).
     A bounded number of queries, whatever the data."""
+    from iccity.delivery.figures import sent_on
     from iccity.delivery.models import Report, ReportingCycle, ReportRevision, WorkItem, WorkItemState
 
     from .models import QualityFlag, ScoreAdjustment
@@ -182,7 +178,7 @@ def derive_events(period: ScoringPeriod, today: dt.date) -> tuple[list[Event], s
     for r in reports:
         c = r.cycle
         where = f"{c.label} {r.task.key} 报告"
-        submitted = _local_date(r.first_submitted_at)
+        submitted = sent_on(r)  # 已报送 as delivery.figures defines it: sent up by the unit head
         if submitted is None:
             if today > c.closes_on:
                 events.append(Event(r.unit_id, "missing_report", "", f"{where}：截至 {c.closes_on:%Y-%m-%d} 关闭仍未报送",

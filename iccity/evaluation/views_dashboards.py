@@ -10,7 +10,7 @@ from collections import Counter, OrderedDict
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -42,13 +42,12 @@ def _month_ends(on: dt.date, months: int) -> list[dt.date]:
 
 def overdue_trend(version, on: dt.date, months: int = TREND_MONTHS) -> list[dict]:
     """Work items overdue at each month end (deadline passed, not done by then): one aggregate query."""
-    from iccity.delivery.models import WorkItem, WorkItemState
+    from iccity.delivery.figures import overdue_at
+    from iccity.delivery.models import WorkItem
 
     ends = _month_ends(on, months)
-    open_at = lambda d: (Q(deadline__lt=d) & (Q(state=WorkItemState.ACTIVE)  # noqa: E731
-                                              | Q(state=WorkItemState.DONE, completed_on__gt=d)))
     counts = WorkItem.objects.filter(task__version=version).aggregate(
-        **{f"m{i}": Count("id", filter=open_at(d)) for i, d in enumerate(ends)})
+        **{f"m{i}": Count("id", filter=overdue_at(d)) for i, d in enumerate(ends)})
     return [{"month": f"{d:%Y-%m}" if d != on else f"{d:%m-%d}", "count": counts[f"m{i}"]} for i, d in enumerate(ends)]
 
 
@@ -107,6 +106,17 @@ def indicators_by_dimension(on: dt.date, published_only: bool = False) -> dict:
             "indicators": indicators, "by_indicator": statuses}
 
 
+def current_figures(version, today: dt.date):
+    """The plan's current cycle counted by delivery.figures (None before any cycle is opened)."""
+    from iccity.delivery import figures
+    from iccity.delivery.models import ReportingCycle
+    from iccity.delivery.views_common import current_cycle
+
+    cycle = current_cycle(list(ReportingCycle.objects.filter(plan_id=version.plan_id).order_by("-period_start", "-id")),
+                          today)
+    return figures.cycle_figures(cycle, today=today) if cycle is not None else None
+
+
 def league() -> tuple[object, list]:
     """E2's league table when the scoring module is there; (None, []) shows “暂无计分”."""
     try:
@@ -147,7 +157,7 @@ def command(request):
     transitions = list(LightTransition.objects.filter(task__version=version).select_related("task")[:10])
     return render(request, "evaluation/dashboards/command.html", {
         "version": version, "today": today, "summary": summary, "trend": trend, "dims": dims,
-        "run": run, "scores": scores, "transitions": transitions,
+        "run": run, "scores": scores, "transitions": transitions, "figures": current_figures(version, today),
         "colour_labels": {c["code"]: c["label"] for c in summary["colours"]},
         "chart_data": _chart_data(summary, trend, dims),
     })
@@ -169,38 +179,86 @@ def leader(request):
     return render(request, "evaluation/dashboards/leader.html", {
         "version": version, "today": today, "summary": summary, "quarter": quarter, "rated": rated,
         "unrated": len(summary["pairs"]) - len(rated), "risks": summary["risks"][:8], "run": run,
+        "figures": current_figures(version, today),
         "top": scores[:5], "bottom": scores[-5:][::-1] if len(scores) > 5 else [], "trend": overdue_trend(version, today, 6),
         "colour_labels": {c["code"]: c["label"] for c in summary["colours"]},
     })
 
 
+def _stage(total: int, done: int) -> str:
+    """Where a task stands, in plain words, from its confirmed work items (delivery.figures)."""
+    if total == 0:
+        return _("尚未分解具体事项")
+    if done == total:
+        return _("事项已全部办结（%(n)d项）") % {"n": total}
+    if done == 0:
+        return _("已分解%(n)d项事项，正在推进") % {"n": total}
+    return _("推进中：已办结%(done)d/%(total)d项事项") % {"done": done, "total": total}
+
+
+def last_updates(version) -> dict[int, tuple[dt.date, str]]:
+    """Per task, the latest public event: a report accepted by the office or a work item completed (Beijing dates).
+    Two aggregate queries."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from iccity.delivery.models import Report, ReportState, WorkItem, WorkItemState
+
+    out: dict[int, tuple[dt.date, str]] = {}
+    for row in (Report.objects.filter(task__version=version, state=ReportState.ACCEPTED, accepted_at__isnull=False)
+                .values("task_id").annotate(last=Max("accepted_at")).order_by()):
+        out[row["task_id"]] = (timezone.localdate(row["last"]), _("进展报告审核通过"))
+    for row in (WorkItem.objects.filter(task__version=version, state=WorkItemState.DONE, completed_on__isnull=False)
+                .values("task_id").annotate(last=Max("completed_on")).order_by()):
+        if row["task_id"] not in out or row["last"] > out[row["task_id"]][0]:
+            out[row["task_id"]] = (row["last"], _("事项办结"))
+    return out
+
+
+def _attach_releases(rows: list[dict]) -> None:
+    """Each published figure with its release (source, vintage, confidence): one query."""
+    from iccity.indicators.models import Release
+
+    ids = {row["point"].release_id for row in rows if row["point"] is not None and row["point"].release_id}
+    releases = Release.objects.in_bulk(ids) if ids else {}
+    for row in rows:
+        point = row["point"]
+        row["release"] = releases.get(point.release_id) if point is not None else None
+
+
 def public(request):
-    """Public progress: task titles, work items completed by group, published indicators. Lights only when the rule
-    says so, and then without reasons; never ratings, internal notes or units' failures."""
-    from iccity.delivery.models import WorkItem, WorkItemState
+    """Public progress: every task's stage, last update and (when the rule says so) light in plain words, work items
+    completed by group, published indicators. Never reasons, ratings, internal notes or units' failures."""
+    from iccity.delivery import figures
+    from iccity.delivery.models import WorkItem
 
     today = clock.today()
     version = current_version(request)
-    counts = {row["task_id"]: row for row in WorkItem.objects.filter(task__version=version).exclude(
-        state__in=[WorkItemState.PROPOSED, WorkItemState.CANCELLED]).values("task_id").annotate(
-        total=Count("id"), done=Count("id", filter=Q(state=WorkItemState.DONE, completed_on__lte=today)))}
+    counts = figures.item_counts(WorkItem.objects.filter(task__version=version), today, key="task_id")
     show_lights = lights_mod.lights_public(today)
     lights = lights_mod.task_lights(version, today) if show_lights else {}
+    words = lights_mod.public_words(today) if show_lights else {}
+    updates = last_updates(version)
     groups: OrderedDict = OrderedDict()
     for task in version.tasks.select_related("group").order_by("kind", "number"):
         title = task.group.title if task.group else _("保障措施")
         g = groups.setdefault(title, {"title": title, "tasks": [], "total": 0, "done": 0})
-        c = counts.get(task.pk, {"total": 0, "done": 0})
-        g["total"] += c["total"]
-        g["done"] += c["done"]
+        c = counts.get(task.pk, figures.ItemCounts())
+        g["total"] += c.items
+        g["done"] += c.items_done
         light = lights.get(task.pk)
-        g["tasks"].append({"key": task.key, "title": task.title, "total": c["total"], "done": c["done"],
-                           "colour": light.colour if light else None, "label": light.label if light else None})
+        update = updates.get(task.pk)
+        g["tasks"].append({"key": task.key, "title": task.title, "total": c.items, "done": c.items_done,
+                           "stage": _stage(c.items, c.items_done),
+                           "updated_on": update[0] if update else None, "updated_by": update[1] if update else "",
+                           "colour": light.colour if light else None, "label": light.label if light else None,
+                           "words": words.get(light.colour, light.label) if light else ""})
     for g in groups.values():
         g["percent"] = round(100 * g["done"] / g["total"]) if g["total"] else None
     dims = indicators_by_dimension(today, published_only=True)
     indicators = [{"indicator": i, "point": dims["by_indicator"][i.pk][0], "status": dims["by_indicator"][i.pk][1]}
                   for i in dims.get("indicators", [])]
+    _attach_releases(indicators)
     return render(request, "evaluation/dashboards/public.html", {
         "version": version, "today": today, "groups": list(groups.values()), "show_lights": show_lights,
         "indicators": indicators,

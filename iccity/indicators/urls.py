@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:code>/data.csv", views_indicator.download_csv, name="download_csv"),
     path("<slug:code>/data.xlsx", views_indicator.download_xlsx, name="download_xlsx"),
     path("<slug:code>/observations/", views_indicator.add_observation, name="add_observation"),
+    path("<slug:code>/publication/", views_indicator.set_published, name="set_published"),  # figures: 公开发布
 ]

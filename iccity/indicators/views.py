@@ -18,7 +18,7 @@ from iccity.orgs.permissions import actor_for
 from . import progress
 from .forms import CatalogueFilterForm
 from .models import Framework
-from .views_common import plain, visible_indicators
+from .views_common import feed_notes, plain, visible_indicators
 
 DEFAULT_AREA = "西青区"
 # The Xiqing plan's five dimensions are the default view (code from data/catalogue.toml).
@@ -30,9 +30,10 @@ def _framework(code: str, frameworks: list[Framework]) -> Framework | None:
     return by_code.get(code) or by_code.get(DEFAULT_FRAMEWORK) or (frameworks[0] if frameworks else None)
 
 
-def _card(indicator, latest, status) -> dict:
+def _card(indicator, latest, status, notes=None) -> dict:
     return {"indicator": indicator, "latest": latest, "value": plain(latest.value) if latest else "",
-            "growth": plain(latest.growth_rate) if latest else "", "status": status}
+            "growth": plain(latest.growth_rate) if latest else "", "status": status,
+            "feed_note": (notes or {}).get(indicator.code, "") if latest is None else ""}
 
 
 def catalogue(request):
@@ -50,9 +51,11 @@ def catalogue(request):
     in_dimensions = {i.pk for d in dimensions for i in d.shown}
     others = [i for i in indicators.order_by("code") if i.pk not in in_dimensions]
     judged = progress.indicator_statuses([i for d in dimensions for i in d.shown] + others)
+    every = {i.pk: i for d in dimensions for i in d.shown} | {i.pk: i for i in others}
+    notes = feed_notes([every[pk].code for pk, (latest, _s) in judged.items() if latest is None])
 
     def cards(items):
-        built = [_card(i, *judged[i.pk]) for i in items]
+        built = [_card(i, *judged[i.pk], notes) for i in items]
         summary = Counter(c["status"].code for c in built)
         shown = [c for c in built if not wanted or c["status"].code == wanted]
         return shown, [(code, progress.LABELS[code], summary[code]) for code in progress.LABELS if summary[code]]

@@ -78,3 +78,13 @@ def target_text(target, unit: str) -> str:
     if target.kind == "growth":
         return f"年均增长{COMPARATOR_TEXT.get(target.comparator, target.comparator)}{value}%"
     return f"{COMPARATOR_TEXT.get(target.comparator, target.comparator)}{value}{unit}"
+
+
+def feed_notes(codes) -> dict[str, str]:
+    """Why a consumption-feed indicator has no published figure (consumption.actions.publish.feed_notes); empty
+    when the consumption app is absent."""
+    try:
+        from iccity.consumption.actions.publish import feed_notes as notes
+    except ImportError:
+        return {}
+    return notes(codes)

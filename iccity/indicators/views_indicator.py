@@ -31,7 +31,7 @@ from .forms import AREAS, ObservationForm
 from .models import Indicator, IndicatorTarget, Observation, TargetKind
 from .models.catalogue import Frequency, Publication, ValueKind
 from .views_common import (
-    breakdown_label, indicator_or_404, number, office_required, plain, target_text, visible_targets,
+    breakdown_label, feed_notes, indicator_or_404, number, office_required, plain, target_text, visible_targets,
 )
 
 DEFAULT_AREA = AREAS[0]
@@ -215,6 +215,7 @@ def indicator_context(request, code: str) -> dict:
         "breakdowns": sorted({(f"{k}:{v}", breakdown_label(k, v)) for k, v, _c in in_area if k}),
         "both_kinds": {c for k, v, c in in_area if (k, v) == sel.breakdown} == {True, False},
         "rule": _rule_text(), "tasks": _latest_tasks(indicator.tasks.all()),
+        "feed_note": feed_notes([indicator.code]).get(indicator.code, "") if not context["rows"] else "",
         "chart": chart_data(indicator, sel, context["rows"], [t for t in targets if t.area == sel.area]),
     })
     return context
@@ -344,6 +345,19 @@ def add_observation(request, code):
     query = Selection(area=c["area"], breakdown=form.breakdown()).query()
     url = reverse("indicators:detail", args=[indicator.code])
     return redirect(url + (f"?{query}" if query else "") + "#data-table")
+
+
+@require_POST
+@office_required
+def set_published(request, code):
+    """公开发布 / 取消公开 by the office (audited with its reason)."""
+    from .actions.publication import do_set_published
+
+    indicator = indicator_or_404(request, code)
+    publish = request.POST.get("published") == "1"
+    do_set_published(indicator, publish, actor=request.user, reason=request.POST.get("reason", "")[:500])
+    messages.success(request, (_("已公开发布“%(name)s”") if publish else _("已取消公开“%(name)s”")) % {"name": indicator.name})
+    return redirect("indicators:detail", code=indicator.code)
 
 
 def _rule_text() -> str:

@@ -1,6 +1,9 @@
 """HTTP API of the places app (mounted under /api/places/). Published places only."""
 from __future__ import annotations
 
+import json
+
+from django.http import HttpResponse
 from ninja import Router
 
 from .models import Place
@@ -36,4 +39,6 @@ def places_geojson(request, kind: str | None = None, located: bool = False):
         qs = qs.filter(kind=kind)
     if located:
         qs = qs.located()
-    return {"type": "FeatureCollection", "features": [_feature(p) for p in qs.order_by("kind", "name")]}
+    collection = {"type": "FeatureCollection", "features": [_feature(p) for p in qs.order_by("kind", "name")]}
+    # RFC 7946 §12: GeoJSON has its own media type, so GIS clients recognise it
+    return HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/geo+json; charset=utf-8")

@@ -12,7 +12,7 @@ from iccity.core.actions import ActionRefused
 from iccity.core.schemas import Error
 from iccity.orgs.permissions import actor_for
 
-from .actions.documents import do_generate_document
+from .actions.documents import do_generate_document, download_name
 from .api import router
 from .models import DocumentKind, GeneratedDocument
 
@@ -79,5 +79,5 @@ def list_documents(request, kind: str | None = None):
 def document_file(request, document_id: int):
     _office(request)
     document = get_object_or_404(GeneratedDocument, pk=document_id)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1],
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=download_name(document),
                         content_type=DOCX)

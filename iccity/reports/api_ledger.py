@@ -75,7 +75,12 @@ def export_ledger(request, unit: int | None = None):
             raise HttpError(400, "所选单位不存在")
     export, data = _refusals(lambda: do_export_ledger(actor_for(request), chosen))
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{export.token}.xlsx"'
+    # the same name as the page's download (Beijing time), RFC 5987 filename* for the Chinese characters
+    from django.utils.http import content_disposition_header
+
+    from .ledger import export_filename
+
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(export))
     return response
 
 

@@ -20,6 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from iccity.core.exports import safe_cell, unescape_cell
 
 from iccity.core.calendar import CalendarDataMissing, WorkdayCalendar
+from iccity.core.timefmt import doc_date, doc_datetime, file_stamp, screen_date
+from iccity.delivery import figures
 from iccity.delivery.models import (
     ExtensionRequest, ExtensionState, Report, ReportingCycle, ReportRevision, WorkItem, WorkItemState,
 )
@@ -95,6 +97,7 @@ def item_status(item: WorkItem, today: dt.date, calendar: "OverdueCounter", pend
 class Collected:
     rows: list[LedgerRow]
     cycle_labels: list[str] = field(default_factory=list)
+    figures: list = field(default_factory=list)  # delivery.figures.CycleFigures per current cycle (统计 sheet)
 
     @property
     def has_demo(self) -> bool:
@@ -147,7 +150,9 @@ def collect_rows(*, unit=None, today: dt.date, calendar: WorkdayCalendar | None 
                               cycles.get(version_plan[task.version_id])))
         for item in task_items:
             rows.append(_item_row(task, item, today, counter))
-    return Collected(rows=rows, cycle_labels=sorted({c.label for c in cycles.values()}))
+    shown = [figures.cycle_figures(c, today=today, unit_id=unit.pk if unit is not None else None)
+             for c in sorted(cycles.values(), key=lambda c: (c.plan_id, c.period_start))]
+    return Collected(rows=rows, cycle_labels=sorted({c.label for c in cycles.values()}), figures=shown)
 
 
 def _task_row(key, task, report, revision, leads, cos, today, cycle) -> LedgerRow:
@@ -179,7 +184,7 @@ def _item_row(task, item: WorkItem, today, counter: OverdueCounter) -> LedgerRow
     if item.extended:
         notes.append("已延期")
     if pending:
-        notes.append(f"延期申请待审批（{pending.requested_at:%Y-%m-%d} 提出）")
+        notes.append(f"延期申请待审批（{screen_date(pending.requested_at)} 提出）")
     co_units = sorted(item.co_units.all(), key=lambda u: (u.sort_order, u.name))
     row.values = {
         "task_key": task.key, "item_key": row.key, "item": item.title, "lead": item.lead_unit.name,
@@ -216,7 +221,7 @@ def write_workbook(collected: Collected, *, token: str, scope_label: str, export
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 36
     ws.merge_cells(f"A2:{last}2")
-    line = f"导出时间：{exported_at:%Y年%m月%d日 %H:%M}　　范围：{scope_label}　　导出编号：{token}"
+    line = f"导出时间：{doc_datetime(exported_at)}　　范围：{scope_label}　　导出编号：{token}"
     if collected.cycle_labels:
         line += f"　　本期：{'、'.join(collected.cycle_labels)}"
     ws["A2"] = line
@@ -271,6 +276,7 @@ def write_workbook(collected: Collected, *, token: str, scope_label: str, export
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
 
+    _stats_sheet(wb, collected, scope_label)
     meta = wb.create_sheet(META_SHEET)
     meta.append(["导出编号", token])
     meta.append(["格式版本", FORMAT_VERSION])
@@ -285,6 +291,32 @@ def write_workbook(collected: Collected, *, token: str, scope_label: str, export
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def export_filename(export) -> str:
+    """台账-区商务局-20261204-0519.xlsx: the export moment in Beijing time, as the page shows it."""
+    return f"台账-{export.unit.name if export.unit else '全部单位'}-{file_stamp(export.created_at)}.xlsx"
+
+
+STATS_SHEET = "统计"
+
+
+def _stats_sheet(wb, collected: Collected, scope_label: str) -> None:
+    """The period's figures, counted by delivery.figures exactly as 督办总览 and the monthly report count them, each
+    with its definition. Read-only; the import ignores this sheet."""
+    ws = wb.create_sheet(STATS_SHEET)
+    ws.append([f"本期统计（{scope_label}）"])
+    ws.append(["报告周期", "指标", "数值", "统计口径"])
+    for shown in collected.figures:
+        for row in shown.rows():
+            ws.append([shown.cycle.label, row["name"], row["value"], row["definition"]])
+        ws.append([shown.cycle.label, "具体事项统计日", doc_date(shown.on), figures.BY_CODE["items"].moment])
+    if not collected.figures:
+        ws.append(["当前无开放的报告周期", "", "", ""])
+    for col, width in zip("ABCD", (14, 12, 10, 90)):
+        ws.column_dimensions[col].width = width
+    ws["A1"].font = Font(name="黑体", size=12, bold=True)
+    ws.protection.sheet = True
 
 
 class _Styles:

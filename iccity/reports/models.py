@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from iccity.core import clock, demo
+from iccity.core.timefmt import screen_datetime
 from iccity.orgs.models import Unit
 
 
@@ -86,7 +87,7 @@ class LedgerExport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"台账 {self.token}（{self.created_at:%Y-%m-%d %H:%M}）"
+        return f"台账 {self.token}（{screen_datetime(self.created_at)}）"
 
 
 class LedgerImportState(models.TextChoices):

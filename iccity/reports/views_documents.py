@@ -66,8 +66,10 @@ def download(request, pk: int):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("文件已不存在"))
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=DOCX)
+    from .actions.documents import download_name
+
+    # Django writes filename*=utf-8''… (RFC 5987) for the Chinese name
+    return FileResponse(handle, as_attachment=True, filename=download_name(document), content_type=DOCX)
 
 
 @office_required

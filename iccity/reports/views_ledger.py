@@ -12,7 +12,6 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from iccity.core import clock
 from iccity.core.actions import ActionRefused
 from iccity.delivery.views_common import delivery_view, flash_refusal
 from iccity.orgs.models import Unit
@@ -20,6 +19,7 @@ from iccity.orgs.models import Unit
 from .actions.ledger import (
     do_apply_ledger_import, do_discard_ledger_import, do_export_ledger, do_preview_ledger_import, exportable_units,
 )
+from .ledger import export_filename
 from .models import LedgerImport, LedgerImportState
 
 __all__ = ["ledger_home", "ledger_export", "ledger_upload", "ledger_preview", "ledger_apply", "ledger_discard"]
@@ -59,7 +59,7 @@ def ledger_export(request):
     except ActionRefused as exc:
         flash_refusal(request, exc)
         return redirect("reports:ledger")
-    name = f"台账-{export.unit.name if export.unit else '全部单位'}-{clock.now():%Y%m%d-%H%M}.xlsx"
+    name = export_filename(export)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

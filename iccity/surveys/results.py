@@ -51,7 +51,7 @@ def compute(wave: Wave) -> dict:
         "method": "题目得分=(x−1)/(k−1)×100；维度得分为已答题目加权平均，指数为维度加权平均；"
                   "商圈指数为答卷指数均值，总体为全部答卷均值；误差=z×√(deff×s²/n)",
         "parameters": {"margin_of_error": float(wave.margin_of_error), "confidence": float(wave.confidence),
-                       "design_effect": deff, "expected_proportion": float(wave.expected_proportion), "z": plan.z},
+                       "design_effect": deff, "expected_proportion": float(wave.expected_proportion), "z": round(plan.z, 4)},
         "target": plan.n,
         "dimensions": [{"code": d.code, "name": d.name, "weight": float(d.weight)}
                        for d in SurveyDimension.objects.filter(survey=survey).order_by("position")],

@@ -1,8 +1,9 @@
 """Sample size and the satisfaction index (pure functions, no database).
 
-Sample size (domain-public-services.md §3): n = z²·p(1−p)/e² × deff, rounded up. z is the two-sided normal quantile
-rounded to two decimals as in printed tables, so the reference's worked example is reproduced exactly:
-1.96² × 0.25 / 0.05² = 384.16 (384.2), × 1.4 = 537.8 → 538.
+Sample size (domain-public-services.md §3): n = z²·p(1−p)/e² × deff, rounded up. z is the exact two-sided normal
+quantile (``NormalDist().inv_cdf``), not a two-decimal table value: at 90 % z = 1.6449 gives 271 at ±5 % and 752 at
+±3 % (1.64 gave 269 and 748, a margin of 5.014 %, not 5 %); 99 % is 2.5758. The reference's worked example still
+gives 538: 1.959964² × 0.25 / 0.05² = 384.15, × 1.4 = 537.8 → 538.
 
 Index method (stated on the index page):
 - item score = (x − 1)/(k − 1) × 100 for an answer x on a 1…k scale; "不清楚" (NULL) is left out;
@@ -23,7 +24,7 @@ from statistics import NormalDist
 def z_value(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError("置信水平应在0与1之间")
-    return round(NormalDist().inv_cdf((1 + confidence) / 2), 2)
+    return NormalDist().inv_cdf((1 + confidence) / 2)
 
 
 @dataclass(frozen=True)

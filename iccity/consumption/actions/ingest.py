@@ -20,6 +20,7 @@ from typing import Callable
 from django.db import transaction
 
 from iccity.core import clock, demo
+from iccity.core import timefmt
 from iccity.core.actions import ActionRefused, record_audit
 
 from .. import ingest as engine
@@ -64,7 +65,7 @@ def do_ingest(paths: list[Path], kind: str, *, actor=None, progress: Callable[[i
         already = set(IngestedFile.objects.filter(kind=kind, sha256__in=[r.sha256 for r in results])
                       .values_list("sha256", flat=True))
         run = IngestionRun.objects.create(
-            dataset=dataset, run_id=f"{clock.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}", started_at=clock.now(),
+            dataset=dataset, run_id=f"{timefmt.local(clock.now()):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}", started_at=clock.now(),
             pid=_pid(), is_demo=is_demo, checksum=_combined([r.sha256 for r in results]),
             files=[{"name": r.path.name, "sha256": r.sha256, "size": r.size, "duplicate": r.sha256 in already}
                    for r in results])
@@ -229,7 +230,7 @@ def do_rebuild_rollups(*, actor=None) -> dict[str, int]:
     after merchant attributes such as 首店 tier or 老字号 change). Returns {kind: months written}."""
     with storage.writer_lock():
         storage.collect_garbage()
-        run_id = f"rebuild-{clock.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+        run_id = f"rebuild-{timefmt.local(clock.now()):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
         work = storage.data_dir() / "staging" / run_id
         work.mkdir(parents=True, exist_ok=True)
         try:

@@ -75,6 +75,45 @@ def observation_rows(engine: Engine, months: list[str], *, window=metrics.DEFAUL
     return rows
 
 
+# the indicators this module publishes and how: monthly ones once a month has ended, annual ones per complete year
+FEED_INDICATORS = {"night_consumption_share": "monthly", "key_district_footfall": "monthly",
+                   "external_consumption_share": "annual"}
+
+
+def feed_notes(codes) -> dict[str, str]:
+    """Why a consumption-feed indicator shows no published figure although the feed has data (the dashboard charts
+    it): {code: Chinese explanation}, only for codes in ``codes`` that have no observation. Two queries."""
+    from iccity.indicators.models import Observation
+
+    from ..models import IngestionRun
+
+    wanted = [c for c in codes if c in FEED_INDICATORS]
+    if not wanted:
+        return {}
+    missing = set(wanted) - set(Observation.objects.filter(indicator__code__in=wanted)
+                                .values_list("indicator__code", flat=True).distinct())
+    if not missing:
+        return {}
+    months = sorted({m for run in IngestionRun.objects.filter(state=IngestionRun.State.COMPLETE).only("months")
+                     for m in (run.months or [])})
+    if not months:
+        return {}
+    first, last = months[0], months[-1]
+    span = f"{int(first[:4])}年{int(first[5:7])}月至{int(last[:4])}年{int(last[5:7])}月"
+    today = clock.today()
+    complete_years = [y for y in range(int(first[:4]), int(last[:4]) + 1)
+                      if all(f"{y}-{m:02d}" in months for m in range(1, 13)) and dt.date(y, 12, 31) < today]
+    notes = {}
+    for code in missing:
+        if FEED_INDICATORS[code] == "annual" and not complete_years:
+            notes[code] = (f"消费监测已接入{span}的数据，分月、分商圈的数据见消费监测看板（工作人员登录后查看）；"
+                           f"本指标按完整自然年度统计发布，尚无完整年度数据，故暂未发布。")
+        else:
+            notes[code] = (f"消费监测已接入{span}的数据（见消费监测看板，工作人员登录后查看），已结束期间的数据"
+                           f"尚待领导小组办公室发布。")
+    return notes
+
+
 def do_publish_metrics(run, *, actor=None, engine: Engine | None = None, months: list[str] | None = None,
                        dry_run: bool = False) -> ImportOutcome:
     """Publish the metrics of the months an ingestion run touched as one release (the run's vintage)."""

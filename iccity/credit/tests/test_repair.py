@@ -25,7 +25,7 @@ def commitment(company):
 
 
 def test_repair_before_the_minimum_period_is_refused(entry, commitment):
-    with pytest.raises(ActionRefused, match="2026年07月10日起"):
+    with pytest.raises(ActionRefused, match="2026年7月10日起"):
         do_submit_repair(entry, commitment=commitment, obligations_met=True)
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.core.calendar import WorkdayCalendar
+from iccity.core.timefmt import doc_date
 from iccity.orgs.models import Unit
 from iccity.plans.models import Assignment, PlanVersion, RoleSource
 
@@ -42,7 +43,7 @@ def do_dispatch_plan(version: PlanVersion, *, scope: Scope, on: dt.date | None =
         units.setdefault(ack.assignment.unit, []).append(ack.assignment.task.key)
     for unit, keys in units.items():
         create_notice(kind="ack_due", unit=unit, title=f"请签收交办任务（{len(keys)}项）",
-                      body=f"《{version.title}》交办本单位任务 {'、'.join(keys)}，请于 {due:%Y年%m月%d日} 前签收；如非本单位职责，请说明理由退回。",
+                      body=f"《{version.title}》交办本单位任务 {'、'.join(keys)}，请于 {doc_date(due)} 前签收；如非本单位职责，请说明理由退回。",
                       dedupe_key=f"dispatch-{version.pk}-{unit.pk}-{on.isoformat()}")
     record_audit(scope.user, "delivery.plan.dispatched", version, after={"acknowledgements": len(new), "due_on": due.isoformat()})
     return len(new)
@@ -113,7 +114,7 @@ def do_reroute(ack: Acknowledgement, unit: Unit, *, scope: Scope, note: str = ""
     record_audit(scope.user, "delivery.assignment.rerouted", ack,
                  before={"unit": old.unit.name}, after={"unit": unit.name}, note=note or ack.return_reason)
     create_notice(kind="ack_due", unit=unit, task=old.task, title=f"改派任务待签收：{old.task.key} {old.task.title}",
-                  body=f"领导小组办公室将任务 {old.task.key} 改派本单位，请于 {due:%Y年%m月%d日} 前签收。",
+                  body=f"领导小组办公室将任务 {old.task.key} 改派本单位，请于 {doc_date(due)} 前签收。",
                   dedupe_key=f"reroute-{new_ack.pk}")
     return new_ack
 

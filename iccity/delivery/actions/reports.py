@@ -17,6 +17,7 @@ from django.db.models import F
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.core.calendar import WorkdayCalendar
+from iccity.core.timefmt import doc_date
 from iccity.plans.models import Plan, ReportCycle, Task
 
 from ..models import AckState, Acknowledgement, Comment, Evidence, Report, ReportEvent, ReportRevision, ReportState, ReportingCycle
@@ -166,7 +167,7 @@ def current_draft(report: Report, *, scope: Scope) -> ReportRevision:
 
 def _require_open(report: Report, today: dt.date) -> None:
     if today > report.cycle.closes_on:
-        raise ActionRefused(f"{report.cycle.label}报告已于 {report.cycle.closes_on:%Y年%m月%d日} 关闭，不能再修改或提交；"
+        raise ActionRefused(f"{report.cycle.label}报告已于 {doc_date(report.cycle.closes_on)} 关闭，不能再修改或提交；"
                             "如确需补报，请联系领导小组办公室")
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
+from iccity.core.timefmt import doc_date
 from iccity.orgs.models import TaskForce
 from iccity.plans.models import Task
 
@@ -126,7 +127,7 @@ def _notify_item_units(item: WorkItem, what: str) -> None:
     for unit in [item.lead_unit, *item.co_units.all()]:
         create_notice(kind="info", unit=unit, task=item.task, work_item=item,
                       title=f"{what}：{item.title}",
-                      body=f"任务 {item.task.key}《{item.task.title}》{what}“{item.title}”，完成时限 {item.deadline:%Y年%m月%d日}。"
+                      body=f"任务 {item.task.key}《{item.task.title}》{what}“{item.title}”，完成时限 {doc_date(item.deadline)}。"
                            f"{'本单位牵头' if unit.pk == item.lead_unit_id else '本单位配合'}。",
                       dedupe_key=f"item-{item.pk}-{what}-{unit.pk}")
 
@@ -235,7 +236,7 @@ def do_decide_extension(request: ExtensionRequest, approve: bool, note: str, *, 
     record_audit(scope.user, "delivery.extension.decided", request, after={"approved": approve}, note=note)
     create_notice(kind="info", unit=item.lead_unit, task=item.task, work_item=item,
                   title=f"延期申请{'已批准' if approve else '未批准'}：{item.title}",
-                  body=f"申请延至 {request.new_deadline:%Y年%m月%d日}，{'已批准' if approve else '未批准'}。{note}",
+                  body=f"申请延至 {doc_date(request.new_deadline)}，{'已批准' if approve else '未批准'}。{note}",
                   dedupe_key=f"extension-{request.pk}-decided")
     return request
 

@@ -38,6 +38,9 @@ class Notice(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"))
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    # what the notice said when it was issued (unit name, listed items with their state then, date of issue), so a
+    # reprint years later is the same document; empty for notices issued before it was kept (the body is read then)
+    snapshot = models.JSONField(_("签发时内容"), default=dict, blank=True)
     dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
     created_at = models.DateTimeField(_("生成时间"), default=clock.now, db_index=True)
     read_by = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("已读"), blank=True, related_name="+")

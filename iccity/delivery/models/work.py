@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from iccity.core import clock, demo
@@ -114,7 +115,7 @@ class Acknowledgement(models.Model):
     def is_late(self, today: dt.date) -> bool:
         if self.state == AckState.PENDING:
             return today > self.due_on
-        return bool(self.acted_at) and self.acted_at.date() > self.due_on
+        return bool(self.acted_at) and timezone.localdate(self.acted_at) > self.due_on
 
 
 class ExtensionState(models.TextChoices):

@@ -65,7 +65,7 @@ def test_dispatch_before_the_spring_festival_counts_working_days_across_the_holi
     assert calendar.workdays_between(DISPATCH_DAY, expected) == days
     assert set(Acknowledgement.objects.values_list("dispatched_on", "due_on")) == {(DISPATCH_DAY, expected)}
     notice = Notice.objects.filter(kind="ack_due", unit=cast.lead_unit).get()
-    assert "2026年02月24日" in notice.body
+    assert "2026年2月24日" in notice.body  # no zero padding (GB/T 9704 §7.3.5.4)
 
 
 def test_acknowledgement_deadline_follows_the_rule_in_force(cast):

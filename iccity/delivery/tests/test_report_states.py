@@ -207,7 +207,7 @@ def test_submitting_a_returned_report_without_a_new_revision_is_refused(cast, re
 def test_submitting_after_the_cycle_closed_is_refused(cast, report):
     do_save_draft(report, {"narrative": "迟到的报告"}, scope=cast.scope("reporter"))
     closes = report.cycle.closes_on
-    message = (f"{report.cycle.label}报告已于 {closes:%Y年%m月%d日} 关闭，不能再修改或提交；如确需补报，请联系领导小组办公室")
+    message = (f"{report.cycle.label}报告已于 {closes.year}年{closes.month}月{closes.day}日 关闭，不能再修改或提交；如确需补报，请联系领导小组办公室")
     with clock.travel(closes):  # the closing day itself still accepts
         do_save_draft(report, {"narrative": "迟到的报告（补充）"}, scope=cast.scope("reporter"))
     with clock.travel(closes + dt.timedelta(days=1)):

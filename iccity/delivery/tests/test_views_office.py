@@ -47,13 +47,13 @@ def test_counts_per_unit_and_task_force(client, cast, cycle):
     client.force_login(cast.office)
     html = page(client.get("/delivery/overview/"))
     assert cycle.label in html
-    # 应报 已报 已通过 退回 审核中 逾期未报 未签收 逾期事项 催办 督办 红色
-    assert row(html, cast.lead_unit.pk, "unit-h")[:4] == [str(expected), "1", "0", "1"]
+    # 应报 已报送 按时报送 审核通过 退回 审核中 逾期未报 未签收 逾期事项 催办 督办 红色 (delivery.figures)
+    assert row(html, cast.lead_unit.pk, "unit-h")[:5] == [str(expected), "1", "1", "0", "1"]
     co = row(html, cast.co_unit.pk, "unit-h")
     assert co[-3:] == ["1", "0", "1"]
     force = row(html, cast.task_force.pk, "tf-h")
     t1_reports = Report.objects.filter(cycle=cycle, task=cast.task).count()
-    assert force[0] == str(t1_reports) and force[3] == "1" and force[-1] == "1"
+    assert force[0] == str(t1_reports) and force[4] == "1" and force[-1] == "1"
     assert "未分配专班" in html
 
 
@@ -62,8 +62,8 @@ def test_overdue_reports_and_acknowledgements_after_the_deadline(client, cast, c
     with clock.travel(cycle.due_on + dt.timedelta(days=1)):
         html = page(client.get("/delivery/overview/"))
     cells = row(html, cast.lead_unit.pk, "unit-h")
-    assert cells[5] == cells[0]          # nothing submitted: every expected report is overdue
-    assert "逾期" in cells[6]              # acknowledgements past their 3 working days
+    assert cells[6] == cells[0]          # nothing submitted: every expected report is overdue
+    assert "逾期" in cells[7]              # acknowledgements past their 3 working days
 
 
 def test_filter_by_task_force_and_sort(client, cast, cycle):

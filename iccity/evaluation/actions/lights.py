@@ -7,6 +7,7 @@ from django.db import transaction
 
 from iccity.core import clock
 from iccity.core.actions import record_audit
+from iccity.core.timefmt import doc_date
 
 from .. import lights as lights_mod
 from ..models import LightTransition, TaskLight
@@ -23,7 +24,7 @@ def _notify_red(task, light, on: dt.date) -> int:
     for unit in hosts:
         notice = create_notice(kind=NoticeKind.INFO, unit=unit, task=task,
                                title=f"亮灯提示：{task.key} {task.title[:40]} 转为{light.label}灯",
-                               body=f"截至 {on:%Y年%m月%d日}，{light.explanation}。请专班研究推进措施。",
+                               body=f"截至 {doc_date(on)}，{light.explanation}。请专班研究推进措施。",
                                dedupe_key=f"light-{task.pk}-{on.isoformat()}-{light.colour}")
         sent += notice is not None
     return sent

@@ -43,8 +43,9 @@ class World:
     def report(self, cycle, unit, *, task=None, submitted: dt.date | None = None, narrative: str = FACTUAL,
                figures=None, is_lead: bool = False) -> Report:
         report = Report.objects.create(cycle=cycle, task=task or self.t1, unit=unit, is_lead=is_lead,
-                                       state="submitted" if submitted else "draft",
-                                       first_submitted_at=at(submitted) if submitted else None)
+                                       state="unit_approved" if submitted else "draft",
+                                       first_submitted_at=at(submitted) if submitted else None,
+                                       reached_review_at=at(submitted) if submitted else None)
         ReportRevision.objects.create(report=report, number=1, narrative=narrative, figures=figures or [],
                                       submitted_at=at(submitted) if submitted else None)
         return report

@@ -168,6 +168,7 @@ class ObservationLoadResult:
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
     targets_created: int = 0
+    published: list[str] = field(default_factory=list)   # indicators made public by their sourced figures
 
 
 def _indicators_by_code(codes) -> dict[str, Indicator]:
@@ -202,6 +203,7 @@ def do_load_observations(path: Path | str = DEFAULT_OBSERVATIONS, *, actor=None)
         codes += [t["indicator"]] + ([t["reference"]] if t.get("reference") else [])
     indicators = _indicators_by_code(codes)
     result = ObservationLoadResult()
+    sourced: dict[int, Indicator] = {}
     for r in data.get("release", []):
         if not r.get("publisher") or not r.get("title"):
             raise ActionRefused("每个发布版次都必须有名称和发布机构")
@@ -218,6 +220,8 @@ def do_load_observations(path: Path | str = DEFAULT_OBSERVATIONS, *, actor=None)
             indicator = indicators[o["indicator"]]
             p = periods.parse_period(o["period"])
             value, growth = _dec(o.get("value")), _dec(o.get("growth_rate"))
+            if value is not None or growth is not None:
+                sourced[indicator.pk] = indicator
             kind, bvalue = (o.get("breakdown") or ["", ""])
             key = dict(indicator=indicator, release=release, area=o.get("area", "西青区"), period=p.key,
                        breakdown_kind=kind, breakdown_value=bvalue, is_cumulative=p.cumulative)
@@ -237,6 +241,9 @@ def do_load_observations(path: Path | str = DEFAULT_OBSERVATIONS, *, actor=None)
         if added:
             record_audit(actor, "indicators.release.loaded", release, after={"observations": added},
                          note=f"从 {Path(path).name} 载入")
+    from .publication import publish_sourced
+
+    result.published = [i.code for i in publish_sourced(sourced.values(), actor=actor, source=Path(path).name)]
     for t in data.get("target", []):
         indicator = indicators[t["indicator"]]
         ident = dict(indicator=indicator, area=t.get("area", "西青区"), kind=t["kind"], comparator=t["comparator"],

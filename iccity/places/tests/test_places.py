@@ -121,3 +121,13 @@ def test_boundary_data_covers_xiqing_when_installed():
 
 def test_haversine_of_one_degree_of_latitude_is_about_111_km():
     assert abs(geo.haversine_m(39.0, 117.0, 40.0, 117.0) - 111_195) < 50
+
+
+def test_geojson_is_served_as_application_geo_json(client, db):
+    """RFC 7946 §12 registers application/geo+json; clients that sniff the type need it."""
+    import json
+
+    response = client.get("/api/places/geojson")
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == "application/geo+json"
+    assert json.loads(response.content)["type"] == "FeatureCollection"

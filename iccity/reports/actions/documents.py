@@ -106,11 +106,23 @@ def build_context(kind: str, params: dict) -> tuple[dict, dict]:
     return context, normal
 
 
+UNSAFE_IN_NAMES = re.compile(r"[\\/:*?\"<>|\x00-\x1f\s]+")  # reserved on Windows or POSIX, control characters
+
+
 def filename_for(kind: str, title: str, params: dict) -> str:
-    stem = re.sub(r"[\\/:*?\"<>|\s]+", "", title)[:60] or kind
+    """西青区…行动方案（2023—2027年）2026年11月推进情况报告-2026-11.docx: the title keeps its own punctuation
+    (（—）《》〔〕 are safe on every file system); only characters file systems reserve are dropped."""
+    stem = UNSAFE_IN_NAMES.sub("", title)[:80] or kind
     suffix = params.get("document_number") or params.get("period") or ""
-    suffix = re.sub(r"[\\/:*?\"<>|\s〔〕]+", "-", suffix).strip("-")
+    suffix = UNSAFE_IN_NAMES.sub("-", suffix).strip("-")
     return f"{stem}{'-' + suffix if suffix else ''}.docx"
+
+
+def download_name(document) -> str:
+    """The name a generated document is downloaded under (storage names are ASCII-folded by Django; this is not)."""
+    number = (document.parameters or {}).get("document_number")
+    title = document.title.removesuffix(f"（{number}）") if number else document.title
+    return filename_for(document.kind, title, document.parameters or {})
 
 
 def do_generate_document(kind: str, params: dict, actor=None) -> GeneratedDocument:

@@ -10,36 +10,27 @@ reports app does not depend on evaluation at import time):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.timefmt import doc_date
+from iccity.delivery import figures as delivery_figures
 
 DEMO_NOTE = "（本文件含示例数据，仅供系统演示，不反映真实工作情况）"
-DEFAULT_ISSUER = "领导小组办公室"
 COLOUR_ORDER = ["red", "orange", "yellow", "blue", "green"]   # display order of light counts; unknown codes last
 HIGHLIGHTS_MAX, LEAGUE_HEAD, LEAGUE_TAIL, GROUPED_KEYS_MAX = 10, 5, 5, 6
 
 
-def cn_date(day: dt.date) -> str:
-    """2026年5月8日 (Arabic numerals, no padding, GB/T 9704)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "—"
+cn_date = doc_date  # 2026年5月8日: the one document date format (core.timefmt)
 
 
 def issuer_name() -> str:
-    from iccity.orgs.models import LeadingGroup
+    from iccity.delivery.notify import issuer_name as office_name
 
-    group = LeadingGroup.objects.order_by("id").first()
-    if group is None:
-        return DEFAULT_ISSUER
-    return group.office_name or f"{group.name}办公室"
+    return office_name()
 
 
 def month_bounds(period: str) -> tuple[dt.date, dt.date]:
@@ -100,6 +91,7 @@ class Snapshot:
     lights: dict = field(default_factory=dict)
     ratings: dict = field(default_factory=dict)
     indicators: list = field(default_factory=list)       # [(Indicator, point, status, task_ids)]
+    task_filter: list | None = None                     # None: the whole plan (monthly report)
     is_demo: bool = False
 
     @classmethod
@@ -111,7 +103,8 @@ class Snapshot:
 
         period = period or default_period(version.plan)
         start, end = month_bounds(period)
-        snap = cls(version=version, on=min(clock.today(), end), period=period)
+        snap = cls(version=version, on=min(clock.today(), end), period=period,
+                   task_filter=list(task_ids) if task_ids is not None else None)
         tasks = Task.objects.filter(version=version).select_related("group").order_by("-kind", "number")  # T before M
         if task_ids is not None:
             tasks = tasks.filter(id__in=task_ids)
@@ -168,10 +161,19 @@ class Snapshot:
         rows = self.latest.get(task.pk) or []
         return rows[0] if rows else (None, None)
 
+    def accepted_revision(self, report, revision):
+        """Official documents quote accepted content only: the latest revision of an accepted report (accepted is
+        final, and a return always continues in a new revision, so that revision is the one accepted)."""
+        return revision if report.state == "accepted" and revision.submitted_at is not None else None
+
+    def lead_accepted(self, task):
+        report, rev = self.lead_revision(task)
+        return self.accepted_revision(report, rev) if report is not None else None
+
     def task_row(self, task) -> dict:
         items = self.items.get(task.pk, [])
-        done = sum(1 for i in items if i.state == "done")
-        _, rev = self.lead_revision(task)
+        done = sum(1 for i in items if self.is_done(i))
+        rev = self.lead_accepted(task)
         light = self.lights.get(task.pk)
         rating = self.ratings.get(task.pk)
         return {
@@ -183,6 +185,14 @@ class Snapshot:
             "rating": f"{rating.get_level_display()}（{rating.quarter}）" if rating else "本季度未评定",
         }
 
+    def is_done(self, item) -> bool:
+        """Done by the snapshot day (delivery.figures: 已办结)."""
+        return item.state == "done" and item.completed_on is not None and item.completed_on <= self.on
+
+    def is_overdue(self, item) -> bool:
+        """Past its deadline and not done by the snapshot day (delivery.figures: 逾期事项)."""
+        return item.deadline < self.on and not self.is_done(item)
+
     def light_counts(self) -> str:
         counts = Counter((l.colour, l.label) for l in self.lights.values())
         order = sorted(counts, key=lambda c: (COLOUR_ORDER.index(c[0]) if c[0] in COLOUR_ORDER else 99, c[0]))
@@ -192,36 +202,44 @@ class Snapshot:
             parts.append(f"未判定{missing}项")
         return "，".join(parts) or "暂无灯色判定"
 
+    def figures(self):
+        """The cycle's figures exactly as 督办总览, the API and the 台账 count them (delivery.figures)."""
+        if self.cycle is None:
+            return None
+        return delivery_figures.cycle_figures(self.cycle, task_ids=self.task_filter)
+
     def overview(self, subject: str) -> list[str]:
-        items = [i for rows in self.items.values() for i in rows]
-        done = sum(1 for i in items if i.state == "done")
-        overdue = len(self.overdue_rows())
-        lines = [f"截至{cn_date(self.on)}，{subject}共{len(self.tasks)}项，灯色情况：{self.light_counts()}。",
-                 f"已分解具体事项{len(items)}项，已办结{done}项，完成率{_pct(done, len(items))}；逾期未办结{overdue}项。"]
-        if self.cycle is not None:
-            reports = [r for rows in self.latest.values() for r, _ in rows]
-            sent = sum(1 for r in reports if r.reached_review_at is not None)
-            accepted = sum(1 for r in reports if r.state == "accepted")
-            lines.append(f"{self.cycle.label}应报进展报告{len(reports)}份，已报送{sent}份，审核通过{accepted}份，"
-                         f"报送率{_pct(sent, len(reports))}。")
-        else:
+        lines = [f"截至{cn_date(self.on)}，{subject}共{len(self.tasks)}项，灯色情况：{self.light_counts()}。"]
+        shown = self.figures()
+        if shown is None:
+            items = [i for rows in self.items.values() for i in rows]
+            done = sum(1 for i in items if self.is_done(i))
+            lines.append(f"截至{cn_date(self.on)}，已分解具体事项{len(items)}项，已办结{done}项，"
+                         f"完成率{delivery_figures.rate(done, len(items))}；逾期事项{len(self.overdue_rows())}项。")
             lines.append("本期尚未开启报告周期。")
+            return lines
+        lines += [shown.item_sentence(), shown.report_sentence()]
+        pending = shown.reports.waiting + shown.reports.returned
+        if pending:
+            lines.append(f"另有{shown.reports.waiting}份报告在审核中、{shown.reports.returned}份退回修改，"
+                         f"其内容尚未审核通过，本文不予引用。")
         return lines
 
     def overdue_rows(self) -> list[dict]:
         keys = {t.pk: t.key for t in self.tasks}
-        rows = [i for items in self.items.values() for i in items if i.is_overdue(self.on)]
+        rows = [i for items in self.items.values() for i in items if self.is_overdue(i)]
         rows.sort(key=lambda i: (i.deadline, i.pk))
         return [{"task": keys.get(i.task_id, ""), "title": i.title, "unit": i.lead_unit.name,
                  "deadline": cn_date(i.deadline), "days": (self.on - i.deadline).days} for i in rows]
 
-    def _texts(self, attr: str, *, accepted_only=False, lead_only=True) -> list[tuple[str, str]]:
+    def _texts(self, attr: str, *, lead_only=True) -> list[tuple[str, str]]:
+        """Texts of accepted revisions only: a report still in review or returned is counted, never quoted."""
         out = []
         for task in self.tasks:
             for report, rev in self.latest.get(task.pk, []):
                 if lead_only and not report.is_lead:
                     continue
-                if rev.submitted_at is None or (accepted_only and report.state != "accepted"):
+                if self.accepted_revision(report, rev) is None:
                     continue
                 text = (getattr(rev, attr) or "").strip()
                 if text:
@@ -240,7 +258,7 @@ class Snapshot:
     def highlights(self) -> list[str]:
         titles = {t.key: t.title for t in self.tasks}
         lines = []
-        for key, text in self._texts("narrative", accepted_only=True)[:HIGHLIGHTS_MAX]:
+        for key, text in self._texts("narrative")[:HIGHLIGHTS_MAX]:
             short = text if len(text) <= 160 else text[:160] + "……"
             lines.append(f"{key} {titles[key]}：{short}")
         return lines
@@ -259,7 +277,7 @@ class Snapshot:
 
 def _base(title: str, snap_demo: bool) -> dict:
     return {"issuer": issuer_name(), "title": title, "date": cn_date(clock.today()), "is_demo": snap_demo,
-            "demo_note": DEMO_NOTE if snap_demo else ""}
+            "demo_note": DEMO_NOTE if snap_demo else "", "figure_notes": delivery_figures.figure_notes()}
 
 
 def _lists(snap: Snapshot) -> dict:
@@ -267,10 +285,10 @@ def _lists(snap: Snapshot) -> dict:
     indicators = snap.indicator_rows()
     return {
         "overdue": overdue,
-        "overdue_note": f"截至{cn_date(snap.on)}，逾期未办结事项{len(overdue)}项{'，详见下表' if overdue else ''}。",
+        "overdue_note": f"截至{cn_date(snap.on)}，逾期事项（完成时限已过、仍未办结）{len(overdue)}项{'，详见下表' if overdue else ''}。",
         "indicators": indicators,
         "indicator_note": f"关联指标{len(indicators)}项，按最新发布数据判断进展如下：" if indicators else "暂无关联指标。",
-        "problems": snap.grouped("problems") or ["本期报告未反映突出问题。"],
+        "problems": snap.grouped("problems") or ["本期审核通过的报告未反映突出问题。"],
         "next_steps": snap.grouped("next_steps") or ["按计划继续推进。"],
     }
 
@@ -333,10 +351,16 @@ def special_context(version, *, task=None, task_force=None, period: str | None =
     subject = f"{task.key}“{task.title}”" if task is not None else f"{task_force.name}负责任务"
     progress = []
     for n, t in enumerate(snap.tasks, 1):
-        _, rev = snap.lead_revision(t)
-        text = rev.narrative.strip() if rev is not None and rev.narrative.strip() else "本期牵头单位尚未报送进展。"
+        report, latest_rev = snap.lead_revision(t)
+        rev = snap.lead_accepted(t)
+        if rev is not None and rev.narrative.strip():
+            text = rev.narrative.strip()
+        elif report is not None and latest_rev is not None and latest_rev.submitted_at is not None:
+            text = f"牵头单位本期报告{report.get_state_display()}，内容待审核通过后纳入。"
+        else:
+            text = "本期牵头单位尚未报送进展。"
         progress.append({"heading": f"（{chinese_counting(n)}）{t.key} {t.title}", "text": text})
-    comments = [f"{cn_date(timezone.localtime(c.created_at).date())}"
+    comments = [f"{cn_date(c.created_at)}"
                 f"{'（' + c.author.get_full_name() + '）' if c.author and c.author.get_full_name() else ''}：{c.text}"
                 for c in Comment.objects.filter(task_id__in=ids, is_instruction=True)
                 .select_related("author").order_by("-created_at")[:10]]
@@ -376,28 +400,50 @@ def stocktake_context(version, task_force, period: str | None = None) -> dict:
             "decisions": numbered or [{"heading": "（一）无", "text": "本期无需会议研究决定的事项。"}], **_lists(snap)}
 
 
-def notice_context(notice) -> dict:
-    from iccity.delivery.models import Report, WorkItemState
-    from iccity.delivery.escalation import ON_UNITS_DESK
+_BODY_DEADLINE = re.compile(r"完成时限为\s*(\d{4})年(\d{1,2})月(\d{1,2})日")
+_BODY_ITEM = re.compile(r"^-\s*(?P<task>[TM]\d+)\s+(?P<title>.+?)(?:（(?P<state>[^（）]+)）)?$")
 
-    items = []
-    if notice.work_item_id:
+
+def _items_from_body(notice) -> list[dict]:
+    """For notices issued before snapshots were kept: the items the notice's own text listed ("- T3 标题（未提交）")."""
+    if notice.work_item_id:  # one overdue item per notice: its title, and the deadline the text stated
         item = notice.work_item
-        items.append({"task": item.task.key, "title": item.title, "deadline": cn_date(item.deadline),
-                      "state": item.get_state_display() if item.state != WorkItemState.ACTIVE or item.deadline >= clock.today()
-                      else "逾期未办结"})
-    elif notice.cycle_id:
-        for r in (Report.objects.filter(cycle_id=notice.cycle_id, unit_id=notice.unit_id, state__in=ON_UNITS_DESK)
-                  .select_related("task", "cycle").order_by("task__kind", "task__number")):
-            items.append({"task": r.task.key, "title": f"{r.task.title}（{r.cycle.label}进展报告）",
-                          "deadline": cn_date(r.cycle.due_on), "state": r.get_state_display()})
+        stated = _BODY_DEADLINE.search(notice.body)
+        return [{"task": item.task.key, "title": item.title,
+                 "deadline": cn_date(dt.date(*map(int, stated.groups()))) if stated else cn_date(item.deadline),
+                 "state": "逾期未办结"}]
+    items = []
+    for line in notice.body.splitlines():
+        match = _BODY_ITEM.match(line.strip())
+        if match:
+            items.append({"task": match["task"], "title": match["title"], "deadline": "—", "state": match["state"] or "—"})
+    return items
+
+
+_PADDED_DATE = re.compile(r"(\d{4})年0?(\d{1,2})月0?(\d{1,2})日")
+
+
+def _unpadded(text: str) -> str:
+    """Dates in a document without zero padding (GB/T 9704 §7.3.5.4), also in texts stored before that rule."""
+    return _PADDED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
+
+
+def notice_context(notice) -> dict:
+    """A 催办单/督办单 printed from what the notice recorded when it was issued (``Notice.snapshot``, else its own
+    text), never from today's states: a reprint years later is the same document."""
+    snapshot = notice.snapshot or {}
+    if "items" in snapshot:
+        items = [dict(i) for i in snapshot["items"]]
+    else:
+        items = _items_from_body(notice)
+    unit = snapshot.get("unit") or notice.unit.name
     lines = [line.strip() for line in notice.body.splitlines() if line.strip()]
     if lines and notice.document_number and lines[0].startswith(notice.document_number):
         lines = lines[1:]
-    if lines and lines[0].rstrip("：:") == notice.unit.name:
+    if lines and lines[0].rstrip("：:") in (unit, notice.unit.name):
         lines = lines[1:]
-    paragraphs = [line for line in lines if not line.startswith("- ")] or [notice.title]
-    day = timezone.localtime(notice.created_at).date()
+    paragraphs = [_unpadded(line) for line in lines if not line.startswith("- ")] or [notice.title]
+    issued = dt.date.fromisoformat(snapshot["issued_on"]) if snapshot.get("issued_on") else notice.created_at
     return {**_base(notice.get_kind_display(), notice.is_demo), "document_number": notice.document_number or "",
-            "unit": notice.unit.name, "paragraphs": paragraphs, "items": items,
-            "closing": "请抓紧办理，并将办理情况书面反馈领导小组办公室。特此通知。", "date": cn_date(day)}
+            "unit": unit, "paragraphs": paragraphs, "items": items, "issuer": snapshot.get("issuer") or issuer_name(),
+            "closing": "请抓紧办理，并将办理情况书面反馈领导小组办公室。特此通知。", "date": cn_date(issued)}

@@ -25,6 +25,11 @@ TITLE_SIZE, BODY_SIZE, PAGE_NUMBER_SIZE, TABLE_SIZE = 22, 16, 14, 12   # 二号,
 LINE_PITCH = 29        # exact line spacing in pt: 22 lines in the 225 mm type area
 PAGE_W, PAGE_H = 210, 297
 TOP, LEFT, BOTTOM, RIGHT = 37, 28, 35, 26       # mm: type area 156 × 225
+TYPE_AREA_WIDTH_PT = (PAGE_W - LEFT - RIGHT) / 25.4 * 72
+# GB/T 9704-2012 §7.5: the 一字线 of the page number lies 7 mm below the type area (262 mm from the top). A footer
+# line of 四号 is 6.4 mm tall in the rendering and its bottom sits 0.6 mm below the footer distance, so its middle
+# (where the dash is drawn) is 7 mm below the type area at a footer distance of 25.4 mm (20 mm put it at 12.4 mm).
+FOOTER_DISTANCE = 25.4
 
 
 def set_font(run, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -43,7 +48,7 @@ def page_setup(section) -> None:
     section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
     section.top_margin, section.left_margin = Mm(TOP), Mm(LEFT)
     section.bottom_margin, section.right_margin = Mm(BOTTOM), Mm(RIGHT)
-    section.header_distance, section.footer_distance = Mm(15), Mm(20)   # footer sits below the type area
+    section.header_distance, section.footer_distance = Mm(15), Mm(FOOTER_DISTANCE)   # §7.5, see FOOTER_DISTANCE
 
 
 def style_defaults(doc) -> None:
@@ -158,6 +163,11 @@ def _page_number_paragraph(footer, align) -> None:
             para._element.remove(child)
     para.alignment = align
     para.paragraph_format.first_line_indent = Pt(0)
+    # §7.5: 单页码居右空一字，双页码居左空一字 — one character (四号) in from the type-area edge
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        para.paragraph_format.right_indent, para.paragraph_format.left_indent = Pt(PAGE_NUMBER_SIZE), Pt(0)
+    else:
+        para.paragraph_format.left_indent, para.paragraph_format.right_indent = Pt(PAGE_NUMBER_SIZE), Pt(0)
     before = para.add_run("— ")
     set_font(before, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
     template_rpr = before._element.rPr
@@ -213,9 +223,41 @@ def fill_east_asian_fonts(doc) -> int:
     return fixed
 
 
+def _is_agency_mark(para) -> bool:
+    """The 发文机关标志: a centred paragraph set in red 小标宋 (the 红头)."""
+    runs = [r for r in para.runs if r.text.strip()]
+    if not runs or para.alignment != WD_ALIGN_PARAGRAPH.CENTER:
+        return False
+    first = runs[0]
+    colour = first.font.color.rgb if first.font.color is not None and first.font.color.type is not None else None
+    rfonts = first._element.rPr.rFonts if first._element.rPr is not None else None
+    font = (rfonts.get(qn("w:eastAsia")) if rfonts is not None else None) or first.font.name
+    return font == TITLE_FONT and colour is not None and str(colour).upper() not in ("000000", "AUTO")
+
+
+def fit_agency_mark(doc) -> int:
+    """A long agency name would wrap mid-word ("…领导小/组办公室"); §7.2.3 asks for a dignified mark, so the mark
+    is set in the largest half-point size (at most 二号) that keeps it on one line of the type area. Returns the
+    number of marks resized."""
+    resized = 0
+    for para in doc.paragraphs[:6]:  # the 红头 is at the top
+        if not _is_agency_mark(para):
+            continue
+        text = para.text.strip()
+        current = max((r.font.size.pt for r in para.runs if r.font.size is not None), default=TITLE_SIZE)
+        fits = int(TYPE_AREA_WIDTH_PT / max(len(text), 1) * 2) / 2  # CJK glyphs are one em wide
+        if fits < current:
+            for run in para.runs:
+                run.font.size = Pt(fits)
+            resized += 1
+    return resized
+
+
 def finish(doc) -> None:
-    """Post-process a rendered document: fonts, page numbers, odd/even setting (see the module docstring)."""
+    """Post-process a rendered document: fonts, page numbers, odd/even setting, an agency mark that would wrap
+    (see the module docstring)."""
     fill_east_asian_fonts(doc)
+    fit_agency_mark(doc)
     if not has_page_numbers(doc):
         page_number_footers(doc)
     doc.settings.odd_and_even_pages_header_footer = True

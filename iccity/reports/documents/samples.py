@@ -7,12 +7,12 @@ _TASK = {"key": "T1", "title": "示例任务", "lead": "区商务局", "item_cou
 _LISTS = {
     "overview": ["截至2026年5月31日，……"], "problems": ["示例问题"], "next_steps": ["示例打算"],
     "overdue": [{"task": "T1", "title": "示例事项", "unit": "区商务局", "deadline": "2026年5月1日", "days": 30}],
-    "overdue_note": "逾期未办结事项1项。",
+    "overdue_note": "逾期事项1项。",
     "indicators": [{"name": "社会消费品零售总额", "value": "100亿元", "period": "2025年", "status": "正常推进"}],
     "indicator_note": "关联指标1项。",
 }
 _BASE = {"issuer": "领导小组办公室", "title": "示例标题", "date": "2026年6月1日", "is_demo": True,
-         "demo_note": "（示例）", "period": "2026-05"}
+         "demo_note": "（示例）", "period": "2026-05", "figure_notes": ["应报：示例口径。"]}
 
 
 def sample_context(kind: str) -> dict:

@@ -54,6 +54,14 @@ def _signature(doc):
     L.paragraph(doc, "{{ date }}", align=RIGHT, indent=False)
 
 
+def _figure_notes(doc):
+    """附注 below the date (GB/T 9704 §7.3.6): the definitions of every count the document states."""
+    L.tag(doc, "{%p if figure_notes %}")
+    L.paragraph(doc, "（统计口径）")
+    _bullets(doc, "figure_notes")
+    L.tag(doc, "{%p endif %}")
+
+
 TASK_COLUMNS = (["编号", "任务", "牵头单位", "事项（办结/总数）", "灯色", "进度"],
                 ["{{ t.key }}", "{{ t.title }}", "{{ t.lead }}", "{{ t.item_count }}", "{{ t.light }}", "{{ t.progress }}"],
                 [12, 52, 30, 22, 20, 20])
@@ -98,6 +106,7 @@ def build_monthly(doc):
     L.table(doc, ["名次", "单位", "得分", "名次变化"],
             ["{{ u.rank }}", "{{ u.unit }}", "{{ u.total }}", "{{ u.change }}"], [20, 76, 30, 30], loop="u in league")
     _signature(doc)
+    _figure_notes(doc)
 
 
 def build_special(doc):
@@ -124,6 +133,7 @@ def build_special(doc):
     L.heading1(doc, "六、领导批示")
     _bullets(doc, "comments")
     _signature(doc)
+    _figure_notes(doc)
 
 
 def build_stocktake(doc):
@@ -149,6 +159,7 @@ def build_stocktake(doc):
     L.paragraph(doc, "{{ d.text }}")
     L.tag(doc, "{%p endfor %}")
     _signature(doc)
+    _figure_notes(doc)
 
 
 def _red_line(paragraph):

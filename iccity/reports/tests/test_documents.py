@@ -35,12 +35,13 @@ def test_monthly_report_summarises_lights_items_reports_and_marks_demo_data(acti
     assert "本文件含示例数据" in text
     n = activity["version"].tasks.count()
     assert f"共{n}项，灯色情况：红灯1项，绿灯{n - 1}项" in text
-    assert f"已分解具体事项{2 * n}项，已办结{n}项，完成率50.0%；逾期未办结{n}项" in text  # May 20 items, judged May 31
+    assert f"已分解具体事项{2 * n}项，已办结{n}项，完成率50.0%；逾期事项{n}项" in text  # May 20 items, judged May 31
     assert f"2026年5月应报进展报告{n}份，已报送{n}份" in text
     # highlights come from accepted reports only (even task numbers in the factory)
     assert "T2 " in text and "T2本月召开推进会2次" in text and "T1本月召开推进会" not in text
     assert "用地手续尚待审批（" in text and "项任务的报告提及" in text  # identical problems grouped once
-    assert "T1 | 做强区域核心商圈 | 区商务局 | 1/2 | 红 | 41%" in text
+    # T1's report is still in review: its progress is not quoted; T2's accepted one is
+    assert "T1 | 做强区域核心商圈 | 区商务局 | 1/2 | 红 | —" in text and "| 42%" in text
     assert "2026年5月20日 | 11" in text  # overdue days at the end of the period
     assert "本期尚未计算单位考核得分" in text
     assert "2026年6月15日" in text  # dated the day it is generated, Arabic numerals
@@ -102,10 +103,13 @@ def test_monthly_report_queries_do_not_grow_with_data(xiqing_plan, media, fixed_
 def test_special_report_on_one_task_and_on_a_task_force(activity, fixed_evaluation):
     task_text = text_of(do_generate_document("special", {"task": "t1", "period": "2026-05"}))
     assert "关于T1“做强区域核心商圈”推进情况的专报" in task_text
-    assert "（一）T1 做强区域核心商圈" in task_text and "T1本月召开推进会2次。" in task_text
+    # T1's report waits for review: stated, not quoted
+    assert "（一）T1 做强区域核心商圈" in task_text and "T1本月召开推进会2次。" not in task_text
+    assert "牵头单位本期报告已提交，待单位负责人审核，内容待审核通过后纳入。" in task_text
     assert "T2 |" not in task_text
     force_text = text_of(do_generate_document("special", {"task_force": activity["task_force"].pk}))
     assert "关于商圈建设专班负责任务推进情况的专报" in force_text and "T2 |" in force_text
+    assert "T2本月召开推进会2次。" in force_text  # T2's report was accepted
 
 
 def test_special_report_needs_a_known_task(activity, fixed_evaluation):

@@ -8,8 +8,8 @@ from ..sampling import estimate, item_score, response_index, sample_size, z_valu
 
 def test_reference_worked_example_gives_538_per_city():
     plan = sample_size(margin=0.05, confidence=0.95, deff=1.4, p=0.5)
-    assert plan.z == 1.96
-    assert round(plan.base, 1) == 384.2  # 1.96² × 0.25 / 0.05²
+    assert round(plan.z, 4) == 1.96
+    assert round(plan.base, 1) == 384.1  # 1.959964² × 0.25 / 0.05² (the exact quantile)
     assert round(plan.with_deff, 1) == 537.8
     assert plan.n == 538
 
@@ -20,7 +20,20 @@ def test_without_design_effect_the_classic_385():
 
 def test_tighter_margin_and_higher_confidence_need_more():
     assert sample_size(margin=0.03, deff=1.4).n > 538
-    assert z_value(0.99) == 2.58 and sample_size(margin=0.05, confidence=0.99, deff=1.4).n > 538
+    assert round(z_value(0.99), 4) == 2.5758 and sample_size(margin=0.05, confidence=0.99, deff=1.4).n > 538
+
+
+@pytest.mark.parametrize("margin, n", [(0.05, 271), (0.03, 752)])
+def test_ninety_percent_confidence_uses_the_exact_quantile(margin, n):
+    plan = sample_size(margin=margin, confidence=0.90, deff=1.0)
+    assert round(plan.z, 4) == 1.6449 and plan.n == n  # z = 1.64 gave 269 and 748
+    achieved = plan.z * math.sqrt(0.25 / plan.n)
+    assert achieved <= margin  # the sample really reaches the margin asked for
+
+
+def test_ninety_nine_percent_confidence():
+    plan = sample_size(margin=0.05, confidence=0.99, deff=1.0)
+    assert round(plan.z, 4) == 2.5758 and plan.n == math.ceil(2.5758293035489 ** 2 * 0.25 / 0.05 ** 2) == 664
 
 
 @pytest.mark.parametrize("kwargs", [{"margin": 0}, {"margin": 0.05, "deff": 0.5}, {"margin": 0.05, "p": 1}])

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 
 from iccity.core.actions import ActionRefused
+from iccity.core.timefmt import screen_datetime
 
 EXIT_BAD_INPUT = 2
 
@@ -58,7 +59,7 @@ def render_edition(edition) -> str:
     dims = {d["code"]: d["name"] for d in inputs["dimensions"]}
     names = {i["code"]: i["name"] for i in inputs["indicators"]}
     lines = [f"#{edition.pk} {edition.name}", f"框架：{edition.framework.name}（{edition.framework.code}）",
-             f"数据截止：{edition.as_of:%Y-%m-%d}；生成：{edition.created_at:%Y-%m-%d %H:%M}；"
+             f"数据截止：{edition.as_of:%Y-%m-%d}；生成：{screen_datetime(edition.created_at)}；"
              f"期间：{'、'.join(m.get('periods', []))}；评价单元：{m['by']}",
              f"方法：{METHOD_LABELS[m['normalisation']]}；指标赋权 {METHOD_LABELS.get(w['indicator_method'], w['indicator_method'])}；"
              f"维度赋权 {METHOD_LABELS.get(w['dimension_method'], w['dimension_method'])}；"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from iccity.core.timefmt import screen_datetime
 from iccity.plans.parsing import PlanParseError, parse_file
 from iccity.plans.parsing.result import ParsedPlan
 
@@ -115,7 +116,7 @@ class Command(BaseCommand):
         for plan in plans:
             self.stdout.write(f"{plan.slug}  {plan.name}")
             for v in plan.versions.order_by("number"):
-                self.stdout.write(f"  第{v.number}版  {v.imported_at:%Y-%m-%d %H:%M}  {v.source_filename}  {v.source_sha256[:12]}")
+                self.stdout.write(f"  第{v.number}版  {screen_datetime(v.imported_at)}  {v.source_filename}  {v.source_sha256[:12]}")
 
     def do_diff(self, plan_slug: str, old: int, new: int, **_):
         from iccity.plans.diff import diff_versions
