@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import PlanParseError
-from .result import ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParseWarning
+from .furniture import annex_start, find_deadline, find_milestones, strip_front_matter
+from .result import CO, ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParsedUnit, ParseWarning
 from .targets import extract_targets, fold_years
 from .text import chinese_to_int, clean_line, fold, join_lines, split_sentences, split_text_lines
 from .units import extract_units, find_unit_labels, remove_labels
@@ -252,18 +253,25 @@ def _heading(block: _Block) -> str:
     return title
 
 
+_LABEL_CACHE: dict[int, bool] = {}
+
+
 def _has_labels(block: _Block) -> bool:
-    return bool(find_unit_labels(block.joined()[0]))
+    key = id(block)
+    if key not in _LABEL_CACHE:
+        _LABEL_CACHE[key] = bool(find_unit_labels(block.joined()[0]))
+    return _LABEL_CACHE[key]
 
 
 class _Builder:
     def __init__(self, plan: ParsedPlan):
         self.plan = plan
+        self.standing: list[tuple[str, str]] = []   # (unit name, the rule's words) applied to later items
 
     def warn(self, line: int, message: str) -> None:
         self.plan.warnings.append(ParseWarning(line, message))
 
-    def item(self, block: _Block, *, group: int | None, kind: str) -> ParsedTask:
+    def item(self, block: _Block, *, group: int | None, kind: str, reason: str = "") -> ParsedTask:
         text, marks = block.joined()
         line_at = _line_at(marks)
         extraction = extract_units(text, line=block.line, line_at=line_at)
@@ -274,9 +282,15 @@ class _Builder:
         measures = [s.strip().rstrip("。；！？").strip() for _, s in split_sentences(plain[body_start:])]
         number = len(self.plan.tasks if kind == "task" else self.plan.measures) + 1
         task = ParsedTask(number=number, title=title, text=text, measures=[m for m in measures if m],
-                          units=extraction.units, group=group, line=block.line)
+                          units=extraction.units, group=group, line=block.line,
+                          printed_number=block.prefix.strip(), reason=reason or "编号条目")
         label = "任务" if kind == "task" else "保障措施"
-        if not extraction.units and kind == "task":
+        if kind == "task":
+            self.apply_standing(task, extraction.standing, block.line)
+        task.deadline, task.deadline_text = find_deadline(plain)
+        task.confidence = min([0.9, *(u.confidence for u in task.units)])
+        if not task.units and kind == "task":
+            task.confidence = 0.5
             self.warn(block.line, f"{label}{number}“{title[:20]}”未识别到责任单位")
         if len(title) > 40:
             self.warn(block.line, f"{label}{number}的标题过长（{len(title)}字），可能未正确识别标题")
@@ -288,9 +302,22 @@ class _Builder:
                                                  line_at=line_at))
         return task
 
-    def add_tasks(self, blocks: list[_Block], *, group: int | None) -> None:
+    def apply_standing(self, task: ParsedTask, new_rules: list[str], line: int) -> None:
+        """A standing rule ("以下均需X落实，不再一一列出") adds X as co-unit to this and every later task."""
+        for name in new_rules:
+            if name not in [n for n, _ in self.standing]:
+                self.standing.append((name, ""))
+                self.warn(line, f"通用规定：以下各项任务均由“{name}”参与（文中不再逐项列出），已加入后续各项")
+        present = {u.name for u in task.units}
+        for name, _ in self.standing:
+            if name in present:
+                continue
+            task.units.append(ParsedUnit(name=name, role=CO if task.units else "lead", position=len(task.units) + 1,
+                                         confidence=0.75, reason="通用规定（不再一一列出）", printed=False))
+
+    def add_tasks(self, blocks: list[_Block], *, group: int | None, reason: str = "") -> None:
         for block in blocks:
-            self.plan.tasks.append(self.item(block, group=group, kind="task"))
+            self.plan.tasks.append(self.item(block, group=group, kind="task", reason=reason))
 
     def task_container(self, section: _Block) -> None:
         """Children of a tasks section: groups (headings with numbered children) or tasks directly."""
@@ -303,7 +330,35 @@ class _Builder:
     def group(self, block: _Block) -> None:
         number = len(self.plan.groups) + 1
         self.plan.groups.append(ParsedGroup(number=number, title=_heading(block), line=block.line))
-        self.add_tasks(block.children, group=number)
+        self.add_tasks(block.children, group=number, reason="任务板块下的条目（全文未写责任单位）")
+
+    def table_tasks(self, items) -> None:
+        """Rows of a task table (``tables.TableItem``) → tasks; categories become groups."""
+        groups: dict[str, int] = {}
+        for row in items:
+            group = None
+            if row.group:
+                if row.group not in groups:
+                    self.plan.groups.append(ParsedGroup(number=len(self.plan.groups) + 1, title=row.group,
+                                                        line=row.line))
+                    groups[row.group] = len(self.plan.groups)
+                group = groups[row.group]
+            title, body_start = _title_of(row.text, row.text)
+            measures = [s.strip().rstrip("。；！？").strip() for _, s in split_sentences(row.text[body_start:])]
+            task = ParsedTask(number=len(self.plan.tasks) + 1, title=title, text=row.text,
+                              measures=[m for m in measures if m], units=row.units, group=group, line=row.line,
+                              printed_number=row.number, reason=row.reason)
+            if row.deadline_text:
+                task.deadline, _ = find_deadline(row.deadline_text)
+                task.deadline_text = row.deadline_text
+            else:
+                task.deadline, task.deadline_text = find_deadline(row.text)
+            task.confidence = min([0.9, *(u.confidence for u in task.units)]) if task.units else 0.5
+            if not task.units:
+                self.warn(row.line, f"任务{task.number}“{title[:20]}”未识别到责任单位")
+            self.plan.tasks.append(task)
+            self.plan.targets.extend(extract_targets(row.text, line=row.line, owner_kind="task",
+                                                     task_number=task.number))
 
     def measures_section(self, section: _Block) -> None:
         for child in section.children:
@@ -357,45 +412,199 @@ def _is_group(block: _Block) -> bool:
     return len(labelled) > 1 or len(block.children) == 1 or labelled[0] != len(block.children) - 1
 
 
-def parse_lines(lines: list[str], *, source_format: str = "txt") -> ParsedPlan:
-    """Parse the physical lines of a plan document into a ``ParsedPlan``; raises PlanParseError without tasks."""
+_GENERIC_TASK_HEADING_RE = re.compile(r"^(?:主要|重点|具体|工作)?(?:任务|工作任务|重点工作|工作举措|主要措施|具体措施|任务分工|主要内容)"
+                                      r"(?:和措施|及分工|分工)?$")
+
+
+def _candidates(block: _Block) -> list[tuple[_Block, _Block]]:
+    """(item, parent) for the blocks that carry units themselves: descend through headings whose children carry
+    their own units; stop at a block whose units belong to it (its own label, or sub-points ending in one)."""
+    out: list[tuple[_Block, _Block]] = []
+    for child in block.children:
+        if not _has_labels(child):
+            continue
+        heading = child.children and (_is_group(child) or _GENERIC_TASK_HEADING_RE.match(fold(_heading(child))))
+        if heading and any(_has_labels(c) for c in child.children):
+            out.extend(_candidates(child))
+        else:
+            out.append((child, block))
+    return out
+
+
+def _depths(root: _Block) -> dict[int, int]:
+    depth: dict[int, int] = {}
+
+    def visit(block: _Block, d: int) -> None:
+        for child in block.children:
+            depth[id(child)] = d
+            visit(child, d + 1)
+    visit(root, 1)
+    return depth
+
+
+def _level_tasks(builder: "_Builder", root: _Block, sections: list[_Block]) -> bool:
+    """Tasks = the level whose items carry responsibilities, whatever its numbering; unlabelled items of that level
+    next to labelled ones are tasks without units. Returns False when no block carries units."""
+    candidates = [c for section in sections for c in _candidates(_Block("root", 0, children=[section]))]
+    if not candidates:
+        return False
+    depth = _depths(root)
+    keys: dict[tuple[str, int], int] = {}
+    for block, _ in candidates:
+        key = (block.style, depth.get(id(block), 0))
+        keys[key] = keys.get(key, 0) + 1
+    dominant = max(keys, key=keys.get)
+    labelled = {id(b) for b, _ in candidates}
+    parents = {id(p): p for b, p in candidates if (b.style, depth.get(id(b), 0)) == dominant}
+    chosen: dict[int, tuple[_Block, _Block | None, str]] = {}
+    for block, parent in candidates:
+        chosen[id(block)] = (block, parent, "该层级条目写明了责任单位")
+    for parent in parents.values():
+        for child in parent.children:
+            if child.style == dominant[0] and id(child) not in labelled:
+                chosen[id(child)] = (child, parent, "与写明责任单位的条目同级")
+    groups: dict[int, int | None] = {}
+
+    def visit(block: _Block) -> None:
+        for child in block.children:
+            if id(child) in chosen:
+                _, parent, reason = chosen[id(child)]
+                group = None
+                if parent is not None and parent.style != "root" and id(parent) in {id(s) for s in _all(sections)}:
+                    if id(parent) not in groups:
+                        title = _heading(parent)
+                        if _GENERIC_TASK_HEADING_RE.match(fold(title)):
+                            groups[id(parent)] = None
+                        else:
+                            builder.plan.groups.append(ParsedGroup(number=len(builder.plan.groups) + 1, title=title,
+                                                                   line=parent.line))
+                            groups[id(parent)] = len(builder.plan.groups)
+                    group = groups[id(parent)]
+                builder.plan.tasks.append(builder.item(child, group=group, kind="task", reason=reason))
+            else:
+                visit(child)
+    for section in sections:
+        if id(section) in chosen:
+            _, _, reason = chosen[id(section)]
+            builder.plan.tasks.append(builder.item(section, group=None, kind="task", reason=reason))
+        else:
+            visit(section)
+    return True
+
+
+def _all(blocks: list[_Block]):
+    for block in blocks:
+        yield block
+        yield from block.walk()
+
+
+_NOT_TASK_HEADING_RE = re.compile(r"总体要求|指导思想|基本原则|工作原则|总体思路|目标|背景|意义|范围|定义|适用|步骤|进度|时间安排|"
+                                  r"组织|保障|附则|说明")
+
+
+def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) -> ParsedPlan:
+    """Parse the physical lines of a plan document into a ``ParsedPlan``; raises PlanParseError without items.
+
+    ``tables`` (docx) gives the reader's table rows so task tables are read by column."""
+    from .tables import read_tables
+
     plan = ParsedPlan(source_format=source_format)
+    _LABEL_CACHE.clear()
+    lines, plan.metadata = strip_front_matter(list(lines))
     # An element may hold several physical lines (docx paragraphs with soft breaks): join them as a hard wrap,
     # keeping the reader's numbering.
-    cleaned = [_Line(i, text) for i, raw in enumerate(lines, 1)
-               if (text := join_lines([clean_line(part) for part in split_text_lines(raw)]))]
-    body, tail = _cut_tail(cleaned)
+    cleaned = _clean(lines)
+    first_numbered = next((i for i, ln in enumerate(cleaned) if _numbering(fold(ln.text))), 0)
+    cut = annex_start([ln.text for ln in cleaned], after=first_numbered)
+    table_items, consumed = read_tables(cleaned, tables, plan.warnings)
+    main = [ln for ln in (cleaned[:cut] if cut is not None else cleaned) if ln.number not in consumed]
+    if cut is not None and len(cleaned) > cut:
+        skipped = sum(1 for ln in cleaned[cut:] if ln.number not in consumed)
+        if skipped:
+            plan.notes.append(f"附件部分（第{cleaned[cut].number}行起）未作为任务解析，任务表格除外")
+    body, tail = _cut_tail(main)
     root = _build_outline(body, plan.warnings)
+    _cut_closing(root)
     builder = _Builder(plan)
     headings: list[str] = []
+    task_sections: list[_Block] = []
     for section in root.children:
         title = _heading(section)
         headings.append(f"{section.prefix}{title}")
         kind = _classify(title) if len(title) <= 30 else "other"
-        if not section.children and kind in ("tasks", "other") and _has_labels(section):
-            kind = "item"      # an item at the top level whose title happens to contain 任务/行动
-        if kind == "item":
-            builder.add_tasks([section], group=None)
-        elif kind == "goals":
+        if kind in ("goals", "measures") and not section.children and len(title) > 10 and _has_labels(section):
+            kind = "other"     # an item whose title mentions 保障/目标 (保障困难群众基本生活), not a section
+        if kind == "goals":
             builder.goals(section)
         elif kind == "measures":
             builder.measures_section(section)
-        elif kind == "tasks":
-            builder.task_container(section)
         else:
             goal_child = next((c for c in section.children if _classify(_heading(c)) == "goals"), None)
             if goal_child is not None:
                 builder.goals(goal_child)
-            elif section.children and _is_group(section) and any(_has_labels(c) for c in section.children):
-                builder.group(section)     # a themed section ("二、提升载体能级") whose items carry units
-            elif _has_labels(section):
-                builder.add_tasks([section], group=None)   # items at the top level (第一条…), sub-points inside
+            task_sections.append(section)
+    if table_items:
+        builder.table_tasks(table_items)
+    elif not _level_tasks(builder, root, task_sections):
+        _unlabelled_tasks(builder, task_sections)
     if not plan.tasks:
         found = f"共{len(cleaned)}行文本；" + (f"识别到的标题：{'、'.join(headings[:12])}" if headings
                                               else "未识别到编号标题（如“一、”“（一）”“1.”）")
         raise PlanParseError("未识别到任何任务条目", found=found)
+    plan.milestones = find_milestones([(ln.number, ln.text) for ln in main])
     _fill_header(plan, root.lines, tail)
     return plan
+
+
+def _cut_closing(root: _Block) -> None:
+    """The paragraphs after the last item's unit label ("各地各部门要…") close the document; they are not part of
+    that item, and they would hide its trailing label."""
+    last = root
+    while last.children:
+        last = last.children[-1]
+    if last is root or len(last.lines) < 2 or _has_labels(last):
+        return
+    for j in range(len(last.lines) - 1, 0, -1):
+        if find_unit_labels(join_lines([ln.text for ln in last.lines[:j]])):
+            del last.lines[j:]
+            _LABEL_CACHE.clear()
+            return
+
+
+def _clean(lines: list[str]) -> list[_Line]:
+    """Cleaned non-empty lines. A bare number is a page number, except after a 序号 column header, where it is a
+    flattened table's row number."""
+    from .tables import is_number_header
+
+    out: list[_Line] = []
+    in_table = False
+    for i, raw in enumerate(lines, 1):
+        parts = split_text_lines(raw)
+        text = join_lines([clean_line(part) for part in parts])
+        if not text and in_table and re.fullmatch(r"\s*\d{1,3}\s*[.、．]?\s*", raw or ""):
+            text = raw.strip()
+        if text:
+            in_table = in_table or is_number_header(text)
+            out.append(_Line(i, text))
+    return out
+
+
+def _unlabelled_tasks(builder: "_Builder", sections: list[_Block]) -> None:
+    """A document whose items carry no units: tasks under a 任务 heading, else the themed sections' items."""
+    for section in sections:
+        title = _heading(section)
+        kind = _classify(title) if len(title) <= 30 else "other"
+        if kind == "tasks":
+            builder.task_container(section)
+    if builder.plan.tasks:
+        return
+    for section in sections:
+        if _NOT_TASK_HEADING_RE.search(fold(_heading(section))):
+            continue
+        if section.children and _is_group(section):
+            builder.group(section)
+        elif section.children:
+            builder.add_tasks([section], group=None, reason="主题条目（全文未写责任单位）")
 
 
 def _fill_header(plan: ParsedPlan, preamble: list[_Line], tail: list[_Line]) -> None:
