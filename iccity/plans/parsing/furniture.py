@@ -101,7 +101,7 @@ def _end_of(year: int, month: int | None, part: str | None) -> str | None:
 _PHASE_RANGE_RE = re.compile(
     r"(\d{4})\s*年(?:(\d{1,2})\s*月)?\s*(?:—|-|~|至|到)+\s*(\d{4})\s*年(?:(\d{1,2})\s*月)?(?:底|末)?\s*(?:为|是|，)?"
     r"([^，。；]{0,20}?阶段)")
-_PHASE_HEADING_RE = re.compile(r"(第[一二三四五六七八九十]{1,2}阶段|[^，。；：]{0,12}阶段)\s*[：:]?\s*([^，。；]{0,20})")
+_PHASE_YEAR_RE = re.compile(r"(?<![—\-~至到\d])(\d{4})\s*年\s*(?:为|是)([^，。；]{0,20}?阶段)")
 
 
 def find_milestones(lines: list[tuple[int, str]]) -> list[ParsedMilestone]:
@@ -114,6 +114,11 @@ def find_milestones(lines: list[tuple[int, str]]) -> list[ParsedMilestone]:
             due = _end_of(int(match.group(3)), int(match.group(4)) if match.group(4) else None, None)
             out.append(ParsedMilestone(title=text[match.start(5):match.end(5)].strip(), start=start, due=due,
                                        text=text[match.start():match.end()], line=number))
+        for match in _PHASE_YEAR_RE.finditer(folded):
+            year = int(match.group(1))
+            out.append(ParsedMilestone(title=text[match.start(2):match.end(2)].strip(), start=f"{year}-01-01",
+                                       due=_end_of(year, None, None), text=text[match.start():match.end()],
+                                       line=number))
         heading = re.match(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)、.]\s*)?(第[一二三四五六七八九十]{1,2}阶段)\s*[：:]?\s*(.*)$",
                            folded)
         if heading and not _PHASE_RANGE_RE.search(folded):

@@ -21,7 +21,9 @@ def render_text(plan: ParsedPlan) -> str:
             current = task.group
             lines.append(f"（{current}）{groups[current].title}")
         units = "、".join(f"{u.name}{'★' if u.role == 'lead' else ''}" for u in task.units)
-        lines.append(f"  {task.number}. {task.title} —— {units}")
+        due = f"  〔完成时限：{task.deadline_text}〕" if task.deadline_text else ""
+        doubt = f"  〔置信度{task.confidence:.2f}〕" if task.confidence < 0.8 else ""
+        lines.append(f"  {task.number}. {task.title} —— {units}{due}{doubt}")
     if plan.measures:
         lines.append("保障措施")
         for m in plan.measures:
@@ -29,6 +31,10 @@ def render_text(plan: ParsedPlan) -> str:
             lines.append(f"  （{m.number}）{m.title} —— {units}")
     lines.append(f"责任分工 {plan.assignment_count} 条（重点任务）+ {sum(len(m.units) for m in plan.measures)} 条（保障措施），"
                  f"涉及单位 {len(plan.distinct_unit_names())} 个（★为牵头）")
+    if plan.milestones:
+        lines.append(f"阶段 {len(plan.milestones)} 个")
+        for m in plan.milestones:
+            lines.append(f"  {m.title}：{m.start or '—'} 至 {m.due or '—'}")
     if plan.targets:
         lines.append(f"量化目标 {len(plan.targets)} 个")
         for t in plan.targets:

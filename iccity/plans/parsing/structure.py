@@ -9,11 +9,11 @@ are read as task groups, so "一、总体要求 二、[theme] … 七、保障�
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from .errors import PlanParseError
+from .header import cut_tail, fill_header
 from .furniture import annex_start, find_deadline, find_milestones, strip_front_matter
 from .result import CO, ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParsedUnit, ParseWarning
 from .targets import extract_targets, fold_years
@@ -35,15 +35,7 @@ _TERMINAL = "。；！？）〕】”：…"
 _MEASURES_RE = re.compile(r"保障|组织实施|实施保障|工作要求|组织领导")
 _GOALS_RE = re.compile(r"目标")
 _TASKS_RE = re.compile(r"任务|重点工作|举措|主要措施|具体措施|行动|工程")
-_DOC_TYPES = "方案|计划|意见|措施|规划|办法|细则|要点|清单|纲要|若干措施|实施方案"
-_DOC_NUMBER_RE = re.compile(r"[〔（【]\s*\d{4}\s*[〕）】]\s*\d+\s*号")
-_ISSUER_RE = re.compile(r"(人民政府办公室|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|指挥部)$")
-# Next to a date (signature block) a department name is enough: 区文化和旅游局 / 2024年1月8日.
-_LOOSE_ISSUER_RE = re.compile(r"(政府|局|委|办|中心|部)$")
-_DATE_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-_CN_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _GOAL_YEAR_RE = re.compile(r"^(?:力争|争取|计划|预计|预期|目标是|我区|全区)?(?:到|至|在)?(\d{4})年(?:底|末|前)?[，,]?")
-_TAIL_RE = re.compile(r"^(?:[（(]?此件.{0,6}公开[）)]?|抄送[：:].*|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发|[（(]?联系人.*)$")
 
 
 @dataclass
@@ -146,79 +138,6 @@ def _build_outline(lines: list[_Line], warnings: list[ParseWarning]) -> _Block:
             stack[-1].lines.append(ln)
         previous = ln.text
     return root
-
-
-def _cut_tail(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
-    """Split off the signature block at the end (issuer, date, 此件公开, 抄送/印发) so it stays out of the last item."""
-    end = len(lines)
-    while end and _TAIL_RE.match(fold(lines[end - 1].text)):
-        end -= 1
-    if end and _date_of(lines[end - 1].text, whole_line=True):
-        end -= 1
-        while end and _issuer_of(lines[end - 1].text, loose=True) and len(lines) - end < 4:
-            end -= 1
-        while end and _TAIL_RE.match(fold(lines[end - 1].text)):
-            end -= 1
-    return lines[:end], lines[end:]
-
-
-def _date_of(text: str, *, whole_line: bool = False) -> str | None:
-    folded = fold(text)
-    match = _DATE_RE.search(folded)
-    values = None
-    if match:
-        values = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    else:
-        match = _CN_DATE_RE.search(folded)
-        if match:
-            values = (chinese_to_int(match.group(1)), chinese_to_int(match.group(2)), chinese_to_int(match.group(3)))
-    if not match or (whole_line and len(folded.replace(match.group(0), "").strip("（）() ")) > 0
-                     and not _issuer_of(folded.replace(match.group(0), "").strip())):
-        return None
-    try:
-        return dt.date(*values).isoformat()
-    except (TypeError, ValueError):
-        return None
-
-
-def _issuer_of(text: str, *, loose: bool = False) -> str | None:
-    text = fold(text).strip()
-    if "关于" in text:   # "XX人民政府办公室关于印发…的通知": the issuer precedes 关于
-        text = text.split("关于")[0]
-    if not 3 <= len(text) <= 25 or re.search(r"[，。、：；《》]", text) or re.match(r"为|根据|按照|经|现将|各", text):
-        return None
-    return text if _ISSUER_RE.search(text) or (loose and _LOOSE_ISSUER_RE.search(text)) else None
-
-
-def _find_title(preamble: list[_Line]) -> str | None:
-    texts = [ln.text for ln in preamble]
-    usable = [t for t in texts if not _DOC_NUMBER_RE.search(fold(t)) and not _date_of(t, whole_line=True)]
-    # 1. A standalone plan title line (possibly wrapped, possibly followed by （2023—2027年））.
-    for i, text in enumerate(usable):
-        folded = fold(text)
-        if re.search(r"[，。：、；《》]", folded) or "印发" in folded or folded.endswith("通知") or _issuer_of(text):
-            continue
-        if re.search(rf"({_DOC_TYPES})(（[^（）]*）)?$", folded):
-            start = i
-            while start > 0 and i - start < 2 and not re.search(r"[，。：、；《》]", fold(usable[start - 1])) \
-                    and not _issuer_of(usable[start - 1]) and len(usable[start - 1]) <= 30:
-                start -= 1
-            title = join_lines(usable[start:i + 1])
-            if i + 1 < len(usable) and re.fullmatch(r"（[^（）]*\d{4}[^（）]*）", fold(usable[i + 1])):
-                title += usable[i + 1]
-            return title.strip("《》")
-    joined = join_lines(usable)
-    folded = fold(joined)
-    # 2. "现将《…》印发给你们" / "关于印发《…》的通知".
-    for match in re.finditer(r"《([^《》]{2,120})》", folded):
-        context = folded[max(0, match.start() - 6):match.end() + 6]
-        if "印发" in context:
-            return joined[match.start(1):match.end(1)]
-    # 3. "关于印发X的通知" without 《》.
-    match = re.search(r"关于印发([^《》，。]{4,100}?)的通知", folded)
-    if match:
-        return joined[match.start(1):match.end(1)]
-    return None
 
 
 def _title_of(text: str, first_line: str) -> tuple[str, int]:
@@ -506,7 +425,7 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
     """Parse the physical lines of a plan document into a ``ParsedPlan``; raises PlanParseError without items.
 
     ``tables`` (docx) gives the reader's table rows so task tables are read by column."""
-    from .tables import read_tables
+    from .tables import MERGED, read_tables
 
     plan = ParsedPlan(source_format=source_format)
     _LABEL_CACHE.clear()
@@ -517,12 +436,13 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
     first_numbered = next((i for i, ln in enumerate(cleaned) if _numbering(fold(ln.text))), 0)
     cut = annex_start([ln.text for ln in cleaned], after=first_numbered)
     table_items, consumed = read_tables(cleaned, tables, plan.warnings)
-    main = [ln for ln in (cleaned[:cut] if cut is not None else cleaned) if ln.number not in consumed]
+    main = [ln for ln in (cleaned[:cut] if cut is not None else cleaned)
+            if ln.number not in consumed and ln.text != MERGED]
     if cut is not None and len(cleaned) > cut:
         skipped = sum(1 for ln in cleaned[cut:] if ln.number not in consumed)
         if skipped:
             plan.notes.append(f"附件部分（第{cleaned[cut].number}行起）未作为任务解析，任务表格除外")
-    body, tail = _cut_tail(main)
+    body, tail = cut_tail(main)
     root = _build_outline(body, plan.warnings)
     _cut_closing(root)
     builder = _Builder(plan)
@@ -552,7 +472,7 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
                                               else "未识别到编号标题（如“一、”“（一）”“1.”）")
         raise PlanParseError("未识别到任何任务条目", found=found)
     plan.milestones = find_milestones([(ln.number, ln.text) for ln in main])
-    _fill_header(plan, root.lines, tail)
+    fill_header(plan, root.lines, tail)
     return plan
 
 
@@ -605,26 +525,6 @@ def _unlabelled_tasks(builder: "_Builder", sections: list[_Block]) -> None:
             builder.group(section)
         elif section.children:
             builder.add_tasks([section], group=None, reason="主题条目（全文未写责任单位）")
-
-
-def _fill_header(plan: ParsedPlan, preamble: list[_Line], tail: list[_Line]) -> None:
-    plan.title = _find_title(preamble)
-    dates = [(ln, _date_of(ln.text, whole_line=True)) for ln in [*tail, *preamble]]
-    dated = [(ln, d) for ln, d in dates if d]
-    if not dated:
-        dated = [(ln, d) for ln in preamble if (d := _date_of(ln.text))]
-    plan.date = dated[0][1] if dated else None
-    issuer = None
-    for block in (tail, preamble):
-        date_index = next((i for i, ln in enumerate(block) if dated and ln is dated[0][0]), None)
-        names = [(i, name) for i, ln in enumerate(block)
-                 if (name := _issuer_of(ln.text, loose=block is tail or (date_index is not None
-                                                                         and i == date_index - 1)))]
-        if names:
-            before = [n for i, n in names if date_index is not None and i < date_index]
-            issuer = before[-1] if before else names[0][1]
-            break
-    plan.issuer = issuer
 
 
 def parse_text(text: str) -> ParsedPlan:

@@ -23,7 +23,10 @@ _OTHER_COL = re.compile(r"^(备注|工作目标|目标|预期成效|任务类型
 _ROW_NUMBER = re.compile(r"^(\d{1,3})[.、．]?$")
 _DEADLINE_CELL = re.compile(r"^(?:\d{4}\s*年.{0,12}|\d{4}[.\-/]\d{1,2}.{0,6}|长期坚持|持续推进|长期|持续|每年.{0,8}|年底前|"
                             r"\d{4}\s*[-—–~至]\s*\d{4}\s*年?.{0,4})$")
-_GROUP_CELL = re.compile(r"^(?:行动|专项|板块|领域|任务|第)[一二三四五六七八九十\d]{1,3}[部分板块项]?[：:、.]")
+_GROUP_CELL = re.compile(r"^(?:(?:行动|专项|板块|领域|任务|第)[一二三四五六七八九十\d]{1,3}[部分板块项]?[：:、.]|"
+                         r"[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)")
+# A vertically merged cell continued in this row (the .docx reader writes it so): same as the row above.
+MERGED = "〃"
 
 
 @dataclass
@@ -113,7 +116,6 @@ def read_tables(lines, tables, warnings: list[ParseWarning]) -> tuple[list[Table
 def _read_rows(lines, start: int, cols: list[_Column], warnings) -> tuple[int, list[TableItem]]:
     unit_cols = [c for c in cols if c.kind == "unit"]
     has_categories = any(c.kind == "category" for c in cols[:[c.kind for c in cols].index("number")])
-    header_names = [c.name for c in cols]
     rows: list[tuple[str, int, list]] = []      # (number, line, cell lines)
     pending_groups: list[str] = []
     group_of_row: list[str] = []
@@ -123,8 +125,9 @@ def _read_rows(lines, start: int, cols: list[_Column], warnings) -> tuple[int, l
     current = None
     while i < len(lines):
         text = lines[i].text.strip()
-        if [fold(ln.text).strip() for ln in lines[i:i + len(cols)]] == header_names:
-            i += len(cols)               # a repeated header row
+        repeated = _header_at(lines, i) if _column(text) else None
+        if repeated:
+            i += len(repeated)           # a header row repeated on the next page
             continue
         match = _ROW_NUMBER.match(fold(text))
         if match and int(match.group(1)) in (expected, 1) and (int(match.group(1)) == expected or rows):
@@ -149,24 +152,32 @@ def _read_rows(lines, start: int, cols: list[_Column], warnings) -> tuple[int, l
             current[2].append(lines[i])
         i += 1
     items: list[TableItem] = []
-    previous_units: list[ParsedUnit] = []
+    previous: dict[int, list[ParsedUnit]] = {}     # units of each unit column in the row above
+    any_lead_col = any(c.role == LEAD for c in unit_cols)
     for (number, line, cells), group in zip(rows, group_of_row):
         text_parts, unit_cells, deadline = [], [], ""
         for ln in cells:
             cell = ln.text.strip()
             if not text_parts:
                 text_parts.append(cell)
-            elif _is_unit_cell(cell) and len(unit_cells) < max(1, len(unit_cols)):
+            elif (_is_unit_cell(cell) or cell == MERGED) and len(unit_cells) < max(1, len(unit_cols)):
                 unit_cells.append(cell)
-            elif unit_cells and _DEADLINE_CELL.match(fold(cell)) and not deadline:
+            elif _DEADLINE_CELL.match(fold(cell)) and not deadline:
                 deadline = cell
             elif not unit_cells:
                 text_parts.append(cell)
+        if not unit_cells and previous:
+            unit_cells = [MERGED] * len(previous)   # every unit cell merged with the row above
         units: list[ParsedUnit] = []
-        if unit_cells:
-            any_lead_col = any(c.role == LEAD for c in unit_cols)
-            for n, cell in enumerate(unit_cells):
-                col = unit_cols[min(n, len(unit_cols) - 1)] if unit_cols else _Column("责任单位", "unit")
+        inherited = False
+        for n, cell in enumerate(unit_cells):
+            col = unit_cols[min(n, len(unit_cols) - 1)] if unit_cols else _Column("责任单位", "unit")
+            if cell == MERGED:
+                parsed = [ParsedUnit(name=u.name, role=u.role, position=0, role_explicit=u.role_explicit,
+                                     confidence=0.6, reason=f"合并单元格，沿用上方{u.reason}", printed=False)
+                          for u in previous.get(n, [])]
+                inherited = True
+            else:
                 parsed, unit_warnings = parse_unit_list(cell, line=line)
                 warnings.extend(unit_warnings)
                 for unit in parsed:
@@ -176,17 +187,15 @@ def _read_rows(lines, start: int, cols: list[_Column], warnings) -> tuple[int, l
                         unit.role, unit.role_explicit = CO, True
                     unit.reason = f"表格列“{col.name}”"
                     unit.confidence = 0.9 if (col.role or len(unit_cols) == 1) else 0.8
-                    if unit.name not in {u.name for u in units}:
-                        unit.position = len(units) + 1
-                        units.append(unit)
-            if not any(u.role == LEAD for u in units) and units:
-                units[0].role = LEAD
-            previous_units = units
-        elif previous_units:
-            units = [ParsedUnit(name=u.name, role=u.role, position=u.position, role_explicit=u.role_explicit,
-                                confidence=0.6, reason=f"合并单元格，沿用上方所列{u.reason}", printed=False)
-                     for u in previous_units]
-            warnings.append(ParseWarning(line, f"表格第{number}行未列单位（合并单元格），已沿用上一行的单位，请核对"))
+            previous[n] = parsed
+            for unit in parsed:
+                if unit.name not in {u.name for u in units}:
+                    unit.position = len(units) + 1
+                    units.append(unit)
+        if units and not any(u.role == LEAD for u in units):
+            units[0].role = LEAD
+        if inherited:
+            warnings.append(ParseWarning(line, f"表格第{number}行未列出单位（合并单元格），已沿用上一行的单位，请核对"))
         items.append(TableItem(number=number, text="".join(text_parts), units=units, group=group, line=line,
                                reason=f"任务表格第{number}行", deadline_text=deadline))
     last = rows[-1][2][-1].number if rows and rows[-1][2] else (rows[-1][1] if rows else 0)

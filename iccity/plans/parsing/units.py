@@ -368,7 +368,8 @@ def _pieces_with_original(original: str, folded: str, line: int, warnings: list[
         else:
             merged.append((offset, piece))
     for offset, piece in merged:
-        name = original[offset:offset + len(piece)].strip()
+        lead = len(piece) - len(piece.lstrip())
+        name = original[offset + lead:offset + len(piece.rstrip())]
         piece = piece.strip()
         if piece.startswith("由"):
             name, piece = name[1:], piece[1:]

@@ -1,0 +1,141 @@
+"""Plans written by other authorities: each format of the genre on a small fixture written for it
+(fixtures/genre/), and a task table in a real .docx with merged cells and a repeated header row."""
+from pathlib import Path
+
+import pytest
+
+from iccity.plans.parsing import PlanParseError, parse_file
+from iccity.plans.parsing.result import CO, LEAD
+from iccity.plans.parsing.structure import parse_text
+
+GENRE = Path(__file__).parent / "fixtures" / "genre"
+
+
+def units(task):
+    return [(u.name, u.role) for u in task.units]
+
+
+def test_prose_roles_tiers_collectives_and_standing_rule():
+    plan = parse_file(GENRE / "prose_roles.txt")
+    assert (plan.title, plan.issuer, plan.date) == ("某省促进文旅消费若干措施", "某省人民政府办公厅", "2024-03-05")
+    assert [t.title for t in plan.tasks] == ["丰富节庆消费活动", "提升景区服务水平", "发展夜间经济", "扩大体育消费",
+                                            "优化消费环境", "加强统计监测"]
+    all_counties = ("各市、县人民政府", CO)
+    # "X、Y等按职责分工负责": no lead named, so the first listed leads; 等 dropped with a warning
+    assert units(plan.tasks[0]) == [("省文化和旅游厅", LEAD), ("省商务厅", CO), ("省财政厅", CO), all_counties]
+    assert not plan.tasks[0].units[0].role_explicit
+    # "X牵头负责，Y组织落实" and the standing rule printed in item 一 (not in this item's bracket)
+    assert units(plan.tasks[1]) == [("省文化和旅游厅", LEAD), ("省发展改革委", CO), ("省交通运输厅", CO), all_counties]
+    assert plan.tasks[1].units[0].role_explicit and not plan.tasks[1].units[-1].printed
+    assert units(plan.tasks[2]) == [("省商务厅", LEAD), ("省公安厅", CO), ("省住房城乡建设厅", CO), all_counties]
+    assert units(plan.tasks[3]) == [("省体育局", LEAD), ("省教育厅", CO), all_counties]           # X会同Y负责
+    assert units(plan.tasks[4]) == [("省市场监管局", LEAD), all_counties]
+    # "…等和各有关市人民政府负责": the collective after 等和 is kept; the closing paragraph is not part of item 六
+    assert units(plan.tasks[5])[:4] == [("省统计局", LEAD), ("省文化和旅游厅", CO), ("国家统计局某调查总队", CO),
+                                        ("各有关市人民政府", CO)]
+    assert "各地各部门" not in plan.tasks[5].text
+    messages = [w.message for w in plan.warnings]
+    assert any("通用规定" in m and "各市、县人民政府" in m for m in messages)
+    assert sum("名单不完整" in m for m in messages) == 2
+    assert plan.tasks[1].deadline == "2024-12-31" and plan.tasks[1].deadline_text == "2024年底前"
+    assert plan.tasks[5].deadline == "2025-12-31"
+
+
+def test_task_level_is_the_level_carrying_units_not_the_first_numbered_one():
+    plan = parse_file(GENRE / "deep_level.txt")
+    assert plan.title == "某市商贸流通发展三年行动计划（2012—2014年）" and plan.date == "2012-06-18"
+    # 基本原则 (一)(二) and 实施步骤 1.–3. carry no units: not tasks; the （一） headings are groups
+    assert [g.title for g in plan.groups] == ["完善商业网点布局", "发展现代流通方式"]
+    assert [t.title for t in plan.tasks] == ["编制商业网点规划", "建设区域商业中心", "推进连锁经营", "发展电子商务",
+                                            "发展第三方物流"]
+    assert [t.group for t in plan.tasks] == [1, 1, 2, 2, 2]
+    assert units(plan.tasks[0]) == [("市商务委", LEAD), ("市规划局", CO), ("市国土局", CO)]
+    assert units(plan.tasks[1]) == [("市商务委", LEAD), ("各区、县级市人民政府", CO)]
+    # three tiers: 牵头 / 责任 / 配合
+    assert units(plan.tasks[2]) == [("市商务委", LEAD), ("市工商局", CO), ("市财政局", CO)]
+    # 〔…〕 label on its own paragraph after the item, half-width colon and semicolon
+    assert units(plan.tasks[3]) == [("市经信委", LEAD), ("市商务委", CO), ("市科技局", CO)]
+    # an item of the task level without units is still an item, to be assigned by the office
+    assert plan.tasks[4].units == [] and plan.tasks[4].confidence < 0.8
+    assert plan.tasks[0].deadline == "2012-12-31"
+    assert [m.title for m in plan.measures] == ["加强组织领导", "加大资金支持"]
+
+
+def test_document_without_units_parses_to_items_without_units():
+    plan = parse_file(GENRE / "unitless.txt")
+    assert [t.title for t in plan.tasks] == ["完善便民网点", "发展特色小店", "推动数字化改造"]
+    assert all(t.units == [] for t in plan.tasks)
+    assert sum("未识别到责任单位" in w.message for w in plan.warnings) == 3
+
+
+def test_document_without_items_is_refused():
+    with pytest.raises(PlanParseError, match="未识别到任何任务条目"):
+        parse_text("某区工作总结\n今年以来，我区认真贯彻落实各项决策部署。\n下一步，我们将继续努力。\n")
+
+
+def test_flattened_table_with_merged_cells_categories_and_repeated_header():
+    plan = parse_file(GENRE / "flattened_table.txt")
+    assert [g.title for g in plan.groups] == ["一、商圈提升", "二、消费环境"]
+    assert [t.printed_number for t in plan.tasks] == ["1", "2", "3", "4", "5"]
+    assert [t.group for t in plan.tasks] == [1, 1, 1, 2, 2]
+    assert units(plan.tasks[0]) == [("区商务局", LEAD), ("区住建委", CO), ("区城管委", CO)]
+    # row 3 prints no unit: merged cells, the units above are taken, flagged for review
+    assert units(plan.tasks[2]) == units(plan.tasks[1])
+    assert all(not u.printed and u.confidence < 0.8 for u in plan.tasks[2].units)
+    assert any("合并单元格" in w.message for w in plan.warnings)
+    assert plan.tasks[0].units[0].reason == "表格列“牵头单位”"
+    # 完成时限 column → proposed deadlines
+    assert [t.deadline for t in plan.tasks] == ["2024-12-31", None, "2025-06-30", None, "2025-12-31"]
+    assert plan.tasks[3].deadline_text == "长期坚持"
+    assert units(plan.tasks[4]) == [("区交通局", LEAD), ("区住建委", CO), ("各街镇", CO)]   # after the repeated header
+
+
+def test_metadata_block_forwarding_notice_annex_phases_and_deadlines():
+    plan = parse_file(GENRE / "furniture.txt")
+    assert (plan.title, plan.issuer, plan.date) == ("某县县域商业体系建设实施方案", "某县人民政府办公室", "2023-05-10")
+    assert plan.metadata["发文字号"] == "某政办发〔2023〕12号"
+    assert [t.title for t in plan.tasks] == ["建设县级物流配送中心", "改造乡镇商贸中心", "发展农村电商"]
+    assert [t.deadline for t in plan.tasks] == ["2023-12-31", "2024-12-31", None]
+    assert [(m.title, m.start, m.due) for m in plan.milestones] == [
+        ("全面推进阶段", "2023-01-01", "2024-12-31"), ("巩固提升阶段", "2025-01-01", "2025-12-31")]
+    assert "索引号" not in " ".join(t.text for t in plan.tasks)
+
+
+def test_confidence_and_reason_on_items_and_assignments():
+    plan = parse_file(GENRE / "deep_level.txt")
+    unit = plan.tasks[0].units[0]
+    assert unit.reason == "标注“牵头单位”" and unit.confidence >= 0.9
+    assert plan.tasks[0].reason == "该层级条目写明了责任单位"
+    prose = parse_file(GENRE / "prose_roles.txt").tasks[1].units[0]
+    assert "牵头负责" in prose.reason
+
+
+def test_docx_task_table_with_vertically_merged_cells_and_repeated_header(tmp_path):
+    from docx import Document
+
+    from iccity.plans.parsing import parse_bytes
+
+    document = Document()
+    document.add_paragraph("某区商贸重点任务分工方案")
+    header = ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"]
+    rows = [header,
+            ["1", "建设智慧商圈。", "区商务局", "区工信局、区数据局", "2025年底前"],
+            ["2", "发展首店经济。", "", "区市场监管局", "2026年6月底前"],
+            header,
+            ["3", "培育夜间经济。", "区文旅局", "区公安分局、各街道", "长期坚持"]]
+    table = document.add_table(rows=len(rows), cols=len(header))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if value:
+                table.cell(r, c).text = value
+    table.cell(1, 2).merge(table.cell(2, 2))         # 牵头单位 of rows 1–2 is one merged cell
+    table.cell(1, 2).text = "区商务局"
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    plan = parse_bytes(path.read_bytes(), "table.docx")
+    assert [t.title for t in plan.tasks] == ["建设智慧商圈", "发展首店经济", "培育夜间经济"]
+    assert units(plan.tasks[0]) == [("区商务局", LEAD), ("区工信局", CO), ("区数据局", CO)]
+    assert units(plan.tasks[1]) == [("区商务局", LEAD), ("区市场监管局", CO)]
+    assert not plan.tasks[1].units[0].printed and plan.tasks[1].units[1].printed
+    assert units(plan.tasks[2]) == [("区文旅局", LEAD), ("区公安分局", CO), ("各街道", CO)]
+    assert [t.deadline for t in plan.tasks] == ["2025-12-31", "2026-06-30", None]
