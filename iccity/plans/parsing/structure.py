@@ -342,8 +342,10 @@ def _candidates(block: _Block) -> list[tuple[_Block, _Block]]:
     for child in block.children:
         if not _has_labels(child):
             continue
-        heading = child.children and (_is_group(child) or _GENERIC_TASK_HEADING_RE.match(fold(_heading(child))))
-        if heading and any(_has_labels(c) for c in child.children):
+        labelled = sum(1 for c in child.children if _has_labels(c))
+        heading = child.children and (_is_group(child) or _GENERIC_TASK_HEADING_RE.match(fold(_heading(child)))
+                                      or (labelled >= 2 and any(c.style != "circled" for c in child.children)))
+        if heading and labelled:
             out.extend(_candidates(child))
         else:
             out.append((child, block))
@@ -364,7 +366,8 @@ def _depths(root: _Block) -> dict[int, int]:
 def _level_tasks(builder: "_Builder", root: _Block, sections: list[_Block]) -> bool:
     """Tasks = the level whose items carry responsibilities, whatever its numbering; unlabelled items of that level
     next to labelled ones are tasks without units. Returns False when no block carries units."""
-    candidates = [c for section in sections for c in _candidates(_Block("root", 0, children=[section]))]
+    top = _Block("root", 0, children=list(sections))
+    candidates = _candidates(top)
     if not candidates:
         return False
     depth = _depths(root)
@@ -380,7 +383,8 @@ def _level_tasks(builder: "_Builder", root: _Block, sections: list[_Block]) -> b
         chosen[id(block)] = (block, parent, "该层级条目写明了责任单位")
     for parent in parents.values():
         for child in parent.children:
-            if child.style == dominant[0] and id(child) not in labelled:
+            if child.style == dominant[0] and id(child) not in labelled and not (
+                    parent is top and _NOT_TASK_HEADING_RE.search(fold(_heading(child)))):
                 chosen[id(child)] = (child, parent, "与写明责任单位的条目同级")
     groups: dict[int, int | None] = {}
 
@@ -497,8 +501,14 @@ def _clean(lines: list[str]) -> list[_Line]:
     from .tables import is_number_header
 
     out: list[_Line] = []
-    in_table = False
+    in_table = tabbed = False
     for i, raw in enumerate(lines, 1):
+        cells = [c.strip() for c in (raw or "").split("\t") if c.strip()]
+        if len(cells) >= 3 and (tabbed or any(is_number_header(c) for c in cells)):
+            # a table exported as text, one row per line with tabs between cells: one line per cell
+            tabbed = in_table = True
+            out.extend(_Line(i, clean_line(c) or c) for c in cells)
+            continue
         parts = split_text_lines(raw)
         text = join_lines([clean_line(part) for part in parts])
         if not text and in_table and re.fullmatch(r"\s*\d{1,3}\s*[.、．]?\s*", raw or ""):
@@ -523,8 +533,8 @@ def _unlabelled_tasks(builder: "_Builder", sections: list[_Block]) -> None:
             continue
         if section.children and _is_group(section):
             builder.group(section)
-        elif section.children:
-            builder.add_tasks([section], group=None, reason="主题条目（全文未写责任单位）")
+        else:
+            builder.add_tasks([section], group=None, reason="编号条目（全文未写责任单位）")
 
 
 def parse_text(text: str) -> ParsedPlan:

@@ -156,12 +156,25 @@ def find_unit_labels(text: str) -> list[UnitLabel]:
                     break
         if start is not None and is_role_statement(text[start + 1:tail_end - 1], bracketed=True):
             return [UnitLabel(start, len(text), text[start + 1:tail_end - 1].strip(), "bracket")]
+        if start is not None and _is_bare_unit_list(folded[start + 1:tail_end - 1]):
+            return [UnitLabel(start, len(text), text[start + 1:tail_end - 1].strip(), "bare")]
     # Final sentence "X牵头，Y、Z配合。" / "由X牵头，Y按职责分工负责。".
     cut = folded.rfind("。", 0, tail_end)
     last = text[cut + 1:tail_end].strip()
     if last and is_role_statement(last):
         return [UnitLabel(cut + 1, len(text), last, "narrative")]
     return []
+
+
+def _is_bare_unit_list(folded: str) -> bool:
+    """A trailing bracket holding only unit names ("（区商务局、区财政局）"): a label without keyword. Needs a
+    department-like name, so "（以下简称“方案”）", "（PQI）" or "（2023—2025年）" never qualify."""
+    pieces = _unit_pieces(folded)
+    return bool(pieces) and all(looks_like_unit(p) and 3 <= len(p) <= 30 and not re.search(r"\d|简称|详见|含", p)
+                                for p in pieces) and any(p.endswith(_DEPARTMENT_SUFFIXES) for p in pieces)
+
+
+_DEPARTMENT_SUFFIXES = ("局", "委", "办", "厅", "政府", "办事处", "中心", "公司", "集团", "管委会", "部", "署")
 
 
 def standing_rules(body: str) -> tuple[str, list[str]]:
@@ -433,6 +446,9 @@ def extract_units(text: str, *, line: int = 0, line_at: Callable[[int], int] | N
         result.standing.extend(standing)
         reason = "文字表述" if label.kind in ("narrative", "bracket") and not _KW_RE.search(fold(body)) else ""
         units, warnings = parse_unit_list(body, line=label_line, reason=reason)
+        if label.kind == "bare":
+            for unit in units:
+                unit.confidence, unit.reason = min(unit.confidence, 0.7), "括号内单位列表（无“责任单位”字样）"
         if label.kind == "bracket" and not label.known:
             for unit in units:
                 unit.confidence = min(unit.confidence, 0.6)

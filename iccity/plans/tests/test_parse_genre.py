@@ -139,3 +139,27 @@ def test_docx_task_table_with_vertically_merged_cells_and_repeated_header(tmp_pa
     assert not plan.tasks[1].units[0].printed and plan.tasks[1].units[1].printed
     assert units(plan.tasks[2]) == [("区文旅局", LEAD), ("区公安分局", CO), ("各街道", CO)]
     assert [t.deadline for t in plan.tasks] == ["2025-12-31", "2026-06-30", None]
+
+
+def test_trailing_bracket_of_bare_unit_names_is_a_label_but_other_brackets_are_not():
+    plan = parse_text("某区促消费措施\n一、举办购物节。组织商场开展促销。（区商务局、区财政局）\n"
+                      "二、发展夜经济。打造夜间消费地标（详见附件2）。（区文旅局）\n"
+                      "三、改善路况。路面技术状况指数（PQI）稳步提升（2023—2025年）。\n")
+    assert [[u.name for u in t.units] for t in plan.tasks] == [["区商务局", "区财政局"], ["区文旅局"], []]
+    assert plan.tasks[0].units[0].confidence < 0.8
+
+
+def test_text_export_of_a_table_with_tabs_between_cells():
+    text = ("某区重点任务清单\n序号\t重点任务\t责任单位\t完成时限\n1\t建设智慧商圈。\t区商务局、区数据局\t2025年底前\n"
+            "2\t发展首店经济。\t区市场监管局\t2026年6月底前\n")
+    plan = parse_text(text)
+    assert [(t.title, [u.name for u in t.units], t.deadline) for t in plan.tasks] == [
+        ("建设智慧商圈", ["区商务局", "区数据局"], "2025-12-31"), ("发展首店经济", ["区市场监管局"], "2026-06-30")]
+
+
+def test_labels_at_two_levels_take_the_deeper_items_as_tasks():
+    plan = parse_text("某市方案\n一、重点任务\n（一）壮大商圈。（牵头单位：市商务局）\n"
+                      "1.改造步行街。（牵头单位：市商务局；配合单位：市住建局）\n2.建设夜市。（牵头单位：市文旅局）\n"
+                      "（二）培育品牌。\n1.推广老字号。（牵头单位：市商务局）\n2.发展首店。（牵头单位：市商务局）\n")
+    assert [t.title for t in plan.tasks] == ["改造步行街", "建设夜市", "推广老字号", "发展首店"]
+    assert [g.title for g in plan.groups] == ["壮大商圈", "培育品牌"]
