@@ -114,6 +114,26 @@ class ParsedPlan:
             return value
         return convert(asdict(self))
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ParsedPlan":
+        """Inverse of ``to_dict`` (a reviewed draft is stored as a dict and committed from it)."""
+        def item(d):
+            return ParsedTask(**{**d, "units": [ParsedUnit(**u) for u in d.get("units") or []]})
+
+        def target(d):
+            return ParsedTarget(**{**d, **{k: Decimal(str(d[k])) for k in ("value", "upper") if d.get(k) is not None}})
+
+        return cls(**{
+            **data,
+            "goals": [ParsedGoal(**g) for g in data.get("goals") or []],
+            "groups": [ParsedGroup(**g) for g in data.get("groups") or []],
+            "tasks": [item(t) for t in data.get("tasks") or []],
+            "measures": [item(t) for t in data.get("measures") or []],
+            "targets": [target(t) for t in data.get("targets") or []],
+            "milestones": [ParsedMilestone(**m) for m in data.get("milestones") or []],
+            "warnings": [ParseWarning(**w) for w in data.get("warnings") or []],
+        })
+
     @property
     def assignment_count(self) -> int:
         return sum(len(t.units) for t in self.tasks)

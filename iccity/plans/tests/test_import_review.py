@@ -1,0 +1,96 @@
+"""Review before import: below the threshold an upload waits as a draft; the office's corrections are stored with
+the version, audited, and shown in the diff."""
+from pathlib import Path
+
+import pytest
+
+from iccity.core.models import AuditEvent, Rule
+from iccity.orgs.actions import do_load_registry
+from iccity.plans.actions import (
+    XIQING_PLAN_FILE, do_commit_draft, do_correct_draft, do_discard_draft, do_start_import, low_confidence,
+)
+from iccity.plans.models import ImportDraft, PlanVersion
+from iccity.plans.rules import REVIEW_THRESHOLD, review_threshold
+
+pytestmark = pytest.mark.django_db
+TABLE = (Path(__file__).parent / "fixtures" / "genre" / "flattened_table.txt").read_bytes()
+
+
+@pytest.fixture
+def registry(db):
+    do_load_registry()
+
+
+def test_threshold_is_a_rule_with_a_source():
+    assert review_threshold() == 0.8
+    rule = Rule.objects.get(key=REVIEW_THRESHOLD)
+    assert rule.source and "审核" in rule.title
+
+
+def test_confident_parse_imports_directly(registry):
+    outcome = do_start_import(XIQING_PLAN_FILE.read_bytes(), XIQING_PLAN_FILE.name, plan_slug="xq")
+    assert not isinstance(outcome, ImportDraft) and outcome.version.tasks.filter(kind="task").count() == 21
+    assert ImportDraft.objects.count() == 0
+
+
+def test_low_confidence_parse_waits_as_a_draft_lowest_first(registry):
+    draft = do_start_import(TABLE, "table.txt")
+    assert isinstance(draft, ImportDraft) and draft.status == "pending"
+    assert PlanVersion.objects.count() == 0
+    low = low_confidence(draft.parsed, draft.threshold)
+    assert [row["index"] for row in low] == [2]              # row 3: units from a merged cell
+    assert any("合并单元格" in r for r in low[0]["reasons"])
+    assert draft.source_lines[0] == "某区促进消费重点任务清单"
+    assert AuditEvent.objects.filter(action="plans.import_draft.created").count() == 1
+
+
+def test_corrections_are_audited_stored_with_the_version_and_shown_in_the_diff(registry, office_admin):
+    draft = do_start_import(TABLE, "table.txt", actor=office_admin)
+    do_correct_draft(draft, "units", 2, actor=office_admin,
+                     units=[{"name": "区商务局", "role": "lead"}, {"name": "区发展改革委", "role": "co"}])
+    do_correct_draft(draft, "title", 0, actor=office_admin, title="推进核心商圈改造")
+    do_correct_draft(draft, "deadline", 1, actor=office_admin, deadline="2025-03-31")
+    draft.refresh_from_db()
+    assert low_confidence(draft.parsed, draft.threshold) == []
+    outcome = do_commit_draft(draft, actor=office_admin)
+    version = outcome.version
+    t3 = version.tasks.get(key="T3")
+    assert [(a.unit.name, a.role) for a in t3.listed_assignments()] == [("区商务局", "lead"), ("区发展改革委", "co")]
+    assert version.tasks.get(key="T1").title == "推进核心商圈改造"
+    assert str(version.tasks.get(key="T2").deadline) == "2025-03-31"
+    assert str(version.tasks.get(key="T1").deadline) == "2024-12-31"     # the 完成时限 column, proposed
+    assert [c["key"] for c in version.parsed["corrections"]] == ["T3", "T1", "T2"]
+    assert AuditEvent.objects.filter(action="plans.import_draft.corrected").count() == 3
+    trail = AuditEvent.objects.get(action="plans.task.corrected_in_review", object_id=str(t3.pk))
+    assert "区发展改革委" in trail.note
+    draft.refresh_from_db()
+    assert draft.status == "committed" and draft.version == version
+    with pytest.raises(ValueError):
+        do_correct_draft(draft, "title", 0, actor=office_admin, title="再改")
+
+
+def test_split_and_merge(registry, office_admin):
+    draft = do_start_import(TABLE, "table.txt", actor=office_admin)
+    do_correct_draft(draft, "merge", 0, actor=office_admin)
+    draft.refresh_from_db()
+    assert len(draft.parsed["tasks"]) == 4 and "打造夜间消费集聚区" in draft.parsed["tasks"][0]["measures"]
+    assert draft.parsed["tasks"][1]["number"] == 2 and draft.parsed["tasks"][1]["title"] == "开展老字号品牌推广活动"
+    do_correct_draft(draft, "split", 0, actor=office_admin, at=1)
+    draft.refresh_from_db()
+    assert [t["number"] for t in draft.parsed["tasks"]] == [1, 2, 3, 4, 5]
+    assert draft.parsed["tasks"][1]["title"] == "打造夜间消费集聚区"
+    with pytest.raises(ValueError, match="至少要有一个牵头单位"):
+        do_correct_draft(draft, "units", 0, actor=office_admin, units=[{"name": "区商务局", "role": "co"}])
+
+
+def test_accept_imports_without_review_and_says_so(registry):
+    outcome = do_start_import(TABLE, "table.txt", accept=True)
+    assert outcome.version.note.endswith("未经审核按解析结果导入）")
+
+
+def test_discarded_draft_cannot_be_committed(registry):
+    draft = do_start_import(TABLE, "table.txt")
+    do_discard_draft(draft, actor=None)
+    with pytest.raises(ValueError):
+        do_commit_draft(draft, actor=None)
+    assert PlanVersion.objects.count() == 0
