@@ -163,3 +163,12 @@ def test_labels_at_two_levels_take_the_deeper_items_as_tasks():
                       "（二）培育品牌。\n1.推广老字号。（牵头单位：市商务局）\n2.发展首店。（牵头单位：市商务局）\n")
     assert [t.title for t in plan.tasks] == ["改造步行街", "建设夜市", "推广老字号", "发展首店"]
     assert [g.title for g in plan.groups] == ["壮大商圈", "培育品牌"]
+
+
+@pytest.mark.parametrize("a, b", [("经济技术开发区", "经开区"), ("区人民政府", "区政府"), ("各区人民政府", "各区政府"),
+                                  ("临港新片区管理委员会", "临港新片区管委会")])
+def test_registry_matches_short_forms_of_one_body(a, b):
+    from iccity.orgs.registry import canonical_key
+
+    assert canonical_key(a) == canonical_key(b)
+    assert canonical_key("中北镇人民政府") == canonical_key("中北镇")
