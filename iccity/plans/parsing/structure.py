@@ -238,10 +238,12 @@ class _Builder:
         for block in blocks:
             self.plan.tasks.append(self.item(block, group=group, kind="task", reason=reason))
 
-    def task_container(self, section: _Block) -> None:
-        """Children of a tasks section: groups (headings with numbered children) or tasks directly."""
+    def task_container(self, section: _Block, *, fine: bool = False) -> None:
+        """Children of a tasks section: groups (headings with numbered children) or tasks directly. ``fine``: in a
+        document without units, a heading with two or more numbered children is a group (the office can merge)."""
         for child in section.children:
-            if child.children and _is_group(child):
+            numbered = [c for c in child.children if c.style != "circled"]
+            if child.children and (_is_group(child) or (fine and len(numbered) >= 2)):
                 self.group(child)
             else:
                 self.add_tasks([child], group=None)
@@ -384,7 +386,7 @@ def _level_tasks(builder: "_Builder", root: _Block, sections: list[_Block]) -> b
     for parent in parents.values():
         for child in parent.children:
             if child.style == dominant[0] and id(child) not in labelled and not (
-                    parent is top and _NOT_TASK_HEADING_RE.search(fold(_heading(child)))):
+                    parent is top and _not_task_heading(child)):
                 chosen[id(child)] = (child, parent, "与写明责任单位的条目同级")
     groups: dict[int, int | None] = {}
 
@@ -425,6 +427,12 @@ _NOT_TASK_HEADING_RE = re.compile(r"总体要求|指导思想|基本原则|工�
                                   r"组织|保障|附则|说明")
 
 
+def _not_task_heading(block: _Block) -> bool:
+    """A section heading that is not a task (总体要求, 基本原则, 实施步骤…): short, with one of those words."""
+    title = fold(_heading(block))
+    return len(title) <= 10 and bool(_NOT_TASK_HEADING_RE.search(title))
+
+
 def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) -> ParsedPlan:
     """Parse the physical lines of a plan document into a ``ParsedPlan``; raises PlanParseError without items.
 
@@ -456,7 +464,8 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
         title = _heading(section)
         headings.append(f"{section.prefix}{title}")
         kind = _classify(title) if len(title) <= 30 else "other"
-        if kind in ("goals", "measures") and not section.children and len(title) > 10 and _has_labels(section):
+        if kind in ("goals", "measures") and len(fold(title)) > 10 and not re.search(r"(保障|措施|要求|实施|目标)$",
+                                                                                  fold(title)):
             kind = "other"     # an item whose title mentions 保障/目标 (保障困难群众基本生活), not a section
         if kind == "goals":
             builder.goals(section)
@@ -467,7 +476,9 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
             if goal_child is not None:
                 builder.goals(goal_child)
             task_sections.append(section)
-    if table_items:
+    # A task table wins unless the body's own labelled items outnumber its rows (a project list in an annex).
+    body_items = len(_candidates(_Block("root", 0, children=list(task_sections))))
+    if table_items and len(table_items) >= body_items:
         builder.table_tasks(table_items)
     elif not _level_tasks(builder, root, task_sections):
         _unlabelled_tasks(builder, task_sections)
@@ -523,18 +534,27 @@ def _unlabelled_tasks(builder: "_Builder", sections: list[_Block]) -> None:
     """A document whose items carry no units: tasks under a 任务 heading, else the themed sections' items."""
     for section in sections:
         title = _heading(section)
-        kind = _classify(title) if len(title) <= 30 else "other"
-        if kind == "tasks":
-            builder.task_container(section)
+        if len(title) <= 12 and _classify(title) == "tasks":    # a heading such as 重点任务, not an item's title
+            builder.task_container(section, fine=True)
     if builder.plan.tasks:
         return
     for section in sections:
-        if _NOT_TASK_HEADING_RE.search(fold(_heading(section))):
+        if _not_task_heading(section):
             continue
-        if section.children and _is_group(section):
-            builder.group(section)
-        else:
+        if not section.children:
             builder.add_tasks([section], group=None, reason="编号条目（全文未写责任单位）")
+            continue
+        leaves = []
+        for child in section.children:
+            numbered = [c for c in child.children if c.style != "circled"]
+            if len(numbered) >= 2 and not _not_task_heading(child):
+                builder.group(child)
+            else:
+                leaves.append(child)
+        if leaves:
+            number = len(builder.plan.groups) + 1
+            builder.plan.groups.append(ParsedGroup(number=number, title=_heading(section), line=section.line))
+            builder.add_tasks(leaves, group=number, reason="任务板块下的条目（全文未写责任单位）")
 
 
 def parse_text(text: str) -> ParsedPlan:

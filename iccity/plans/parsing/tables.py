@@ -67,8 +67,8 @@ def _column(name: str) -> _Column | None:
 
 
 def _header_at(lines, index: int) -> list[_Column] | None:
-    """The header row starting at ``index``: consecutive short column-name lines with 序号, a task and a unit
-    column. Columns before 序号 are categories (merged cells that head groups of rows)."""
+    """The header row starting at ``index``: consecutive short column-name lines with 序号 and a task column
+    (unit columns optional: a table without them gives items without units). Columns before 序号 are categories (merged cells that head groups of rows)."""
     cols: list[_Column] = []
     j = index
     while j < len(lines) and len(cols) < 10:
@@ -78,7 +78,7 @@ def _header_at(lines, index: int) -> list[_Column] | None:
         cols.append(col)
         j += 1
     kinds = [c.kind for c in cols]
-    if "number" not in kinds or "task" not in kinds or "unit" not in kinds:
+    if "number" not in kinds or "task" not in kinds:
         return None
     number_at = kinds.index("number")
     for c in cols[:number_at]:
@@ -160,7 +160,7 @@ def _read_rows(lines, start: int, cols: list[_Column], warnings) -> tuple[int, l
             cell = ln.text.strip()
             if not text_parts:
                 text_parts.append(cell)
-            elif (_is_unit_cell(cell) or cell == MERGED) and len(unit_cells) < max(1, len(unit_cols)):
+            elif (_is_unit_cell(cell) or cell == MERGED) and len(unit_cells) < len(unit_cols):
                 unit_cells.append(cell)
             elif _DEADLINE_CELL.match(fold(cell)) and not deadline:
                 deadline = cell

@@ -172,3 +172,14 @@ def test_registry_matches_short_forms_of_one_body(a, b):
 
     assert canonical_key(a) == canonical_key(b)
     assert canonical_key("中北镇人民政府") == canonical_key("中北镇")
+
+
+def test_unitless_document_reads_the_finest_numbered_items_and_keeps_long_item_titles():
+    plan = parse_text("某市整治方案\n一、工作目标\n到2025年，隐患基本消除。\n二、基本步骤\n1.动员部署。做好部署。\n"
+                      "2.集中整治。全面整治。\n三、突出重点开展攻坚\n（一）整治经营风险\n1.对无证经营的企业依法关停。\n"
+                      "2.对违规充装的企业依法处罚。\n（二）整治设施风险\n3.对老化管道限期改造。\n4.对问题气瓶依法查处。\n"
+                      "四、保障困难群众基本生活需求。做好困难群众帮扶。\n五、保障措施\n（一）加强组织领导。成立专班。\n")
+    assert [t.title for t in plan.tasks] == ["对无证经营的企业依法关停", "对违规充装的企业依法处罚", "对老化管道限期改造",
+                                            "对问题气瓶依法查处", "保障困难群众基本生活需求"]
+    assert [g.title for g in plan.groups][:2] == ["整治经营风险", "整治设施风险"]
+    assert all(not t.units for t in plan.tasks) and [m.title for m in plan.measures] == ["加强组织领导"]
