@@ -18,7 +18,7 @@ from .furniture import annex_start, find_deadline, find_milestones, strip_front_
 from .result import CO, ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParsedUnit, ParseWarning
 from .targets import extract_targets, fold_years
 from .text import chinese_to_int, clean_line, fold, join_lines, split_sentences, split_text_lines
-from .units import extract_units, find_unit_labels, remove_labels
+from .units import extract_units, find_unit_labels, label_deadline, remove_labels
 
 _CN = "[一二三四五六七八九十]{1,3}"
 # Numbering styles, tried in order on the folded line. Group 1 is the number.
@@ -206,7 +206,10 @@ class _Builder:
         label = "任务" if kind == "task" else "保障措施"
         if kind == "task":
             self.apply_standing(task, extraction.standing, block.line)
-        task.deadline, task.deadline_text = find_deadline(plain)
+        in_label = label_deadline(extraction.labels)
+        task.deadline, task.deadline_text = find_deadline(in_label) if in_label else find_deadline(plain)
+        if in_label:
+            task.deadline_text = in_label
         task.confidence = min([0.9, *(u.confidence for u in task.units)])
         if not task.units and kind == "task":
             task.confidence = 0.5

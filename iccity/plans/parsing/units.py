@@ -139,10 +139,14 @@ def find_unit_labels(text: str) -> list[UnitLabel]:
         return labels
     tail_end = len(folded.rstrip("。；. "))
     # Unbracketed "责任单位：X、Y。" in the last sentence (or its own paragraph).
-    for match in reversed(list(_KW_RE.finditer(folded))):
-        if _depth_at(folded, match.start()) == 0 and "。" not in folded[match.end():tail_end]:
-            return [UnitLabel(match.start(), len(text), text[match.start():tail_end].strip(), "plain")]
-        break
+    matches = [m for m in _KW_RE.finditer(folded) if _depth_at(folded, m.start()) == 0]
+    if matches and "。" not in folded[matches[-1].end():tail_end]:
+        start = matches[-1].start()
+        for match in reversed(matches[:-1]):     # "牵头单位：X" / "配合单位：Y" on consecutive lines: one label
+            if "。" in folded[match.end():start]:
+                break
+            start = match.start()
+        return [UnitLabel(start, len(text), text[start:tail_end].strip(), "plain")]
     # Trailing "（X牵头，Y配合）" / "（X、Y等按职责分工负责，Z负责落实。以下均需Z落实，不再一一列出）".
     if tail_end and folded[tail_end - 1] == "）":
         depth, start = 0, None
@@ -175,6 +179,18 @@ def _is_bare_unit_list(folded: str) -> bool:
 
 
 _DEPARTMENT_SUFFIXES = ("局", "委", "办", "厅", "政府", "办事处", "中心", "公司", "集团", "管委会", "部", "署")
+
+
+_DEADLINE_SEGMENT_RE = re.compile(rf"(?:{_NON_UNIT_KW})\s*：([^；。]*)")
+
+
+def label_deadline(labels: list[UnitLabel]) -> str:
+    """The words of a 完成时限/时间节点 segment inside a unit label ("责任单位：X；完成时限：2024年底前")."""
+    for label in labels:
+        match = _DEADLINE_SEGMENT_RE.search(fold(label.body))
+        if match:
+            return label.body[match.start(1):match.end(1)].strip("，； ")
+    return ""
 
 
 def standing_rules(body: str) -> tuple[str, list[str]]:

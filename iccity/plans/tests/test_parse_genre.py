@@ -183,3 +183,15 @@ def test_unitless_document_reads_the_finest_numbered_items_and_keeps_long_item_t
                                             "对问题气瓶依法查处", "保障困难群众基本生活需求"]
     assert [g.title for g in plan.groups][:2] == ["整治经营风险", "整治设施风险"]
     assert all(not t.units for t in plan.tasks) and [m.title for m in plan.measures] == ["加强组织领导"]
+
+
+def test_labels_on_consecutive_lines_and_completion_time_inside_a_label():
+    plan = parse_text("某市方案\n一、重点任务\n（一）推进A。做好A工作。\n牵头单位：市发展改革委\n配合单位：市财政局、市商务局\n"
+                      "（二）推进B。做好B工作。（责任单位：市商务局牵头，各区人民政府、市有关部门按职责分工负责；"
+                      "完成时限：2024年12月）\n（三）推进C。做好C工作，2023年底前启动。责任单位：市商务局；完成时限：2025年底前。\n")
+    assert [units(t) for t in plan.tasks] == [
+        [("市发展改革委", LEAD), ("市财政局", CO), ("市商务局", CO)],
+        [("市商务局", LEAD), ("各区人民政府", CO), ("市有关部门", CO)],
+        [("市商务局", LEAD)]]
+    assert [(t.deadline, t.deadline_text) for t in plan.tasks] == [
+        (None, ""), ("2024-12-31", "2024年12月"), ("2025-12-31", "2025年底前")]
