@@ -18,7 +18,7 @@ from .furniture import annex_start, find_deadline, find_milestones, strip_front_
 from .result import CO, ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParsedUnit, ParseWarning
 from .targets import extract_targets, fold_years
 from .text import chinese_to_int, clean_line, fold, join_lines, split_sentences, split_text_lines
-from .units import extract_units, find_unit_labels, label_deadline, remove_labels
+from .units import _STANDING_RE, extract_units, find_unit_labels, label_deadline, remove_labels, standing_rules
 
 _CN = "[一二三四五六七八九十]{1,3}"
 # Numbering styles, tried in order on the folded line. Group 1 is the number.
@@ -205,7 +205,7 @@ class _Builder:
                           printed_number=block.prefix.strip(), reason=reason or "编号条目")
         label = "任务" if kind == "task" else "保障措施"
         if kind == "task":
-            self.apply_standing(task, extraction.standing, block.line)
+            self.apply_standing(task, extraction.standing + _standing_in_brackets(plain), block.line)
         in_label = label_deadline(extraction.labels)
         task.deadline, task.deadline_text = find_deadline(in_label) if in_label else find_deadline(plain)
         if in_label:
@@ -224,12 +224,14 @@ class _Builder:
                                                  line_at=line_at))
         return task
 
-    def apply_standing(self, task: ParsedTask, new_rules: list[str], line: int) -> None:
+    def apply_standing(self, task: ParsedTask | None, new_rules: list[str], line: int) -> None:
         """A standing rule ("以下均需X落实，不再一一列出") adds X as co-unit to this and every later task."""
         for name in new_rules:
             if name not in [n for n, _ in self.standing]:
                 self.standing.append((name, ""))
                 self.warn(line, f"通用规定：以下各项任务均由“{name}”参与（文中不再逐项列出），已加入后续各项")
+        if task is None:
+            return
         present = {u.name for u in task.units}
         for name, _ in self.standing:
             if name in present:
@@ -430,6 +432,14 @@ _NOT_TASK_HEADING_RE = re.compile(r"总体要求|指导思想|基本原则|工�
                                   r"组织|保障|附则|说明")
 
 
+def _standing_in_brackets(text: str) -> list[str]:
+    """Standing rules written in their own bracket or sentence ("（具体任务均涉及各区，不再列出，下同）")."""
+    if not _STANDING_RE.search(fold(text)):
+        return []
+    _, names = standing_rules(text)
+    return names
+
+
 def _not_task_heading(block: _Block) -> bool:
     """A section heading that is not a task (总体要求, 基本原则, 实施步骤…): short, with one of those words."""
     title = fold(_heading(block))
@@ -481,6 +491,11 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
             task_sections.append(section)
     # A task table wins unless the body's own labelled items outnumber its rows (a project list in an annex).
     body_items = len(_candidates(_Block("root", 0, children=list(task_sections))))
+    # a standing rule stated before the items (preamble, section intro) covers every item
+    for ln in [*root.lines, *(ln for section in task_sections if section.children
+                              and not find_unit_labels(section.joined(deep=False)[0]) for ln in section.lines)]:
+        for name in _standing_in_brackets(ln.text):
+            builder.apply_standing(None, [name], ln.number)
     if table_items and len(table_items) >= body_items:
         builder.table_tasks(table_items)
     elif not _level_tasks(builder, root, task_sections):

@@ -196,7 +196,10 @@ def _read_rows(lines, start: int, cols: list[_Column], warnings) -> tuple[int, l
             units[0].role = LEAD
         if inherited:
             warnings.append(ParseWarning(line, f"表格第{number}行未列出单位（合并单元格），已沿用上一行的单位，请核对"))
-        items.append(TableItem(number=number, text="".join(text_parts), units=units, group=group, line=line,
+        # several text columns (重点任务 / 具体措施): one text, the first cell stays the title
+        text = "".join(part + ("" if part.endswith(("。", "；", "！", "？")) or k == len(text_parts) - 1 else "。")
+                       for k, part in enumerate(text_parts))
+        items.append(TableItem(number=number, text=text, units=units, group=group, line=line,
                                reason=f"任务表格第{number}行", deadline_text=deadline))
     last = rows[-1][2][-1].number if rows and rows[-1][2] else (rows[-1][1] if rows else 0)
     end = next((k for k in range(start, len(lines)) if lines[k].number > last), len(lines))

@@ -195,3 +195,13 @@ def test_labels_on_consecutive_lines_and_completion_time_inside_a_label():
         [("市商务局", LEAD)]]
     assert [(t.deadline, t.deadline_text) for t in plan.tasks] == [
         (None, ""), ("2024-12-31", "2024年12月"), ("2025-12-31", "2025年底前")]
+
+
+def test_standing_rules_in_the_preamble_or_an_items_own_bracket_apply_from_there_on():
+    plan = parse_text("某市方案\n各项任务均涉及各区，不再一一列出，下同。\n一、推进A。做好A工作。（市商务局牵头，市财政局参与）\n"
+                      "二、推进B。做好B工作。（市文旅局、市体育局分别负责）\n"
+                      "三、推进C。做好C工作（具体任务均需各街道落实，不再列出，下同）。（市商务局负责）\n")
+    assert [[(u.name, u.printed) for u in t.units if not u.printed] for t in plan.tasks] == [
+        [("各区", False)], [("各区", False)], [("各区", False), ("各街道", False)]]
+    assert units(plan.tasks[1])[:2] == [("市文旅局", LEAD), ("市体育局", CO)]
+    assert sum("通用规定" in w.message for w in plan.warnings) == 2
