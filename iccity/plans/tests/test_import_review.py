@@ -94,3 +94,34 @@ def test_discarded_draft_cannot_be_committed(registry):
     with pytest.raises(ValueError):
         do_commit_draft(draft, actor=None)
     assert PlanVersion.objects.count() == 0
+
+
+def test_cli_import_stops_at_review_and_review_commit_imports(registry, capsys):
+    from django.core.management import call_command
+
+    path = Path(__file__).parent / "fixtures" / "genre" / "flattened_table.txt"
+    call_command("plan", "import", str(path))
+    out = capsys.readouterr().out
+    draft = ImportDraft.objects.get()
+    assert f"待审核导入 #{draft.pk}" in out and "合并单元格" in out and f"/plans/import/drafts/{draft.pk}/" in out
+    assert PlanVersion.objects.count() == 0
+    call_command("plan", "review", str(draft.pk), "--commit")
+    assert "已导入" in capsys.readouterr().out and PlanVersion.objects.count() == 1
+
+
+def test_review_page_shows_source_with_unit_spans_and_low_items_first(registry, office_admin, client):
+    draft = do_start_import(TABLE, "table.txt", actor=office_admin)
+    client.force_login(office_admin)
+    page = client.get(f"/plans/import/drafts/{draft.pk}/").content.decode()
+    assert page.index('data-number="3"') < page.index('data-number="1"')
+    assert '<mark class="unit-span">区商务局</mark>' in page
+    response = client.post(f"/plans/import/drafts/{draft.pk}/correct/", {
+        "op": "units", "index": "2", "unit_name": ["区商务局", "<script>x</script>局", ""],
+        "unit_role": ["lead", "co", "co"]})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert [u["name"] for u in draft.parsed["tasks"][2]["units"]] == ["区商务局", "<script>x</script>局"]
+    page = client.get(f"/plans/import/drafts/{draft.pk}/").content.decode()
+    assert "<script>x</script>" not in page and "&lt;script&gt;" in page
+    response = client.post(f"/plans/import/drafts/{draft.pk}/commit/", {"commit": "1"})
+    assert response.status_code == 302 and PlanVersion.objects.count() == 1
