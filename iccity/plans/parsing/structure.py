@@ -383,6 +383,16 @@ def _level_tasks(builder: "_Builder", root: _Block, sections: list[_Block]) -> b
         key = (block.style, depth.get(id(block), 0))
         keys[key] = keys.get(key, 0) + 1
     dominant = max(keys, key=keys.get)
+    # A shallower candidate whose numbered children are of the task level (only its last one carries the label)
+    # is a group like the others: its children are the items.
+    regrouped: list[tuple[_Block, _Block]] = []
+    for block, parent in candidates:
+        inner = [c for c in block.children if c.style == dominant[0] and depth.get(id(c), 0) == dominant[1]]
+        if (block.style, depth.get(id(block), 0)) != dominant and len(inner) >= 2:
+            regrouped.extend((c, block) for c in inner if _has_labels(c))
+        else:
+            regrouped.append((block, parent))
+    candidates = regrouped
     labelled = {id(b) for b, _ in candidates}
     parents = {id(p): p for b, p in candidates if (b.style, depth.get(id(b), 0)) == dominant}
     chosen: dict[int, tuple[_Block, _Block | None, str]] = {}

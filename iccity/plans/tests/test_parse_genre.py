@@ -205,3 +205,13 @@ def test_standing_rules_in_the_preamble_or_an_items_own_bracket_apply_from_there
         [("各区", False)], [("各区", False)], [("各区", False), ("各街道", False)]]
     assert units(plan.tasks[1])[:2] == [("市文旅局", LEAD), ("市体育局", CO)]
     assert sum("通用规定" in w.message for w in plan.warnings) == 2
+
+
+def test_a_group_whose_only_label_sits_on_its_last_item_is_still_a_group():
+    plan = parse_text("某区方案\n一、主要任务\n（一）完善体制\n1.强化区级责任。做好统筹。（责任单位：区发展改革委）\n"
+                      "2.落实属地责任。做好落实。（责任单位：区交通委、各街镇）\n"
+                      "（二）强化资金管理\n1.明确出资比例。县道由区级承担。\n2.明确列支途径。纳入预算。\n"
+                      "3.加强资金监管。做好监管。（责任单位：区财政局）\n")
+    assert [t.title for t in plan.tasks] == ["强化区级责任", "落实属地责任", "明确出资比例", "明确列支途径", "加强资金监管"]
+    assert [units(t)[:1] for t in plan.tasks] == [[("区发展改革委", LEAD)], [("区交通委", LEAD)], [], [],
+                                                 [("区财政局", LEAD)]]
