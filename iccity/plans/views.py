@@ -317,7 +317,9 @@ def import_plan(request, slug=None):
                 messages.warning(request, _("有条目的解析置信度低于审核阈值，请审核更正后再导入"))
                 return redirect("plans:review", outcome.pk)
             return _after_import(request, outcome)
-    return render(request, "plans/import.html", {"nav": "versions", "plan": plan, "form": form})
+    pending = ImportDraft.objects.filter(version__isnull=True, discarded_at__isnull=True).only(
+        "id", "source_filename", "created_at")[:20]
+    return render(request, "plans/import.html", {"nav": "versions", "plan": plan, "form": form, "pending": pending})
 
 
 def _after_import(request, outcome):
