@@ -125,3 +125,10 @@ def test_review_page_shows_source_with_unit_spans_and_low_items_first(registry, 
     assert "<script>x</script>" not in page and "&lt;script&gt;" in page
     response = client.post(f"/plans/import/drafts/{draft.pk}/commit/", {"commit": "1"})
     assert response.status_code == 302 and PlanVersion.objects.count() == 1
+
+
+def test_task_page_shows_the_proposed_deadline(registry, office_admin, client):
+    outcome = do_start_import(TABLE, "table.txt", accept=True)
+    client.force_login(office_admin)
+    page = client.get(f"/plans/{outcome.plan.slug}/tasks/T1/").content.decode()
+    assert "完成时限（方案原文）：2024年12月底" in page and "2024-12-31" in page
