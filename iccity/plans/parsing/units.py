@@ -84,6 +84,14 @@ class UnitExtraction:
     standing: list[str] = field(default_factory=list)   # units a standing rule adds to this and later items
 
 
+_HEADED_KW_RE = re.compile(rf"【({_KNOWN_KW})】")
+
+
+def fold_labels(text: str) -> str:
+    """``fold`` plus "【牵头单位】X" read as "牵头单位：X" (same length, so offsets stay valid in the original)."""
+    return _HEADED_KW_RE.sub(lambda m: " " + m.group(1) + "：", fold(text))
+
+
 def is_collective(name: str) -> bool:
     """Pseudo-units standing for many (各镇人民政府和街道办事处, 领导小组各成员单位, 各有关部门, 涉农镇…)."""
     return ("各" in name or name.endswith("成员单位") or name.startswith(("涉农", "有关", "相关", "属地", "全区", "沿线",
@@ -121,7 +129,7 @@ def _depth_at(folded: str, index: int) -> int:
 def find_unit_labels(text: str) -> list[UnitLabel]:
     """All unit labels in a task text, in order. Bracketed keyword labels anywhere (sub-items may carry their own);
     otherwise an unbracketed keyword label, a trailing role bracket or a final role sentence at the end."""
-    folded = fold(text)
+    folded = fold_labels(text)
     labels: list[UnitLabel] = []
     i = 0
     while i < len(folded):
@@ -149,6 +157,8 @@ def find_unit_labels(text: str) -> list[UnitLabel]:
             if "。" in folded[match.end():start]:
                 break
             start = match.start()
+        if start and text[start - 1] == "【":
+            start -= 1                               # "【牵头单位】X": keep the 【 so the body folds the same way
         return [UnitLabel(start, len(text), text[start:tail_end].strip(), "plain")]
     # Trailing "（X牵头，Y配合）" / "（X、Y等按职责分工负责，Z负责落实。以下均需Z落实，不再一一列出）".
     if tail_end and folded[tail_end - 1] == "）":
@@ -326,7 +336,7 @@ def _split_top(folded: str, seps: str) -> list[tuple[int, str]]:
 def parse_unit_list(body: str, *, line: int = 0, reason: str = "") -> tuple[list[ParsedUnit], list[ParseWarning]]:
     """Split a label body (without brackets/keyword wrapper) into units with roles and positions."""
     warnings: list[ParseWarning] = []
-    folded = fold(body)
+    folded = fold_labels(body)
     # Segments by keyword: "牵头单位：X；配合单位：Y" → [(lead, X), (co, Y)]; plain "责任单位：X" → [("", X)].
     segments: list[tuple[str | None, int, int, str]] = []
     matches = [m for m in re.finditer(rf"({_KNOWN_KW}|{_NON_UNIT_KW})\s*：", folded)

@@ -215,3 +215,11 @@ def test_a_group_whose_only_label_sits_on_its_last_item_is_still_a_group():
     assert [t.title for t in plan.tasks] == ["强化区级责任", "落实属地责任", "明确出资比例", "明确列支途径", "加强资金监管"]
     assert [units(t)[:1] for t in plan.tasks] == [[("区发展改革委", LEAD)], [("区交通委", LEAD)], [], [],
                                                  [("区财政局", LEAD)]]
+
+
+def test_headed_labels_in_lenticular_brackets():
+    plan = parse_text("某市方案\n一、推进A。做好A工作。【牵头单位】市商务局【配合单位】市财政局、市发展改革委\n"
+                      "二、推进B。做好B工作。【责任单位】市文旅局\n")
+    assert [units(t) for t in plan.tasks] == [[("市商务局", LEAD), ("市财政局", CO), ("市发展改革委", CO)],
+                                              [("市文旅局", LEAD)]]
+    assert plan.tasks[0].measures == ["做好A工作"]
