@@ -223,3 +223,11 @@ def test_headed_labels_in_lenticular_brackets():
     assert [units(t) for t in plan.tasks] == [[("市商务局", LEAD), ("市财政局", CO), ("市发展改革委", CO)],
                                               [("市文旅局", LEAD)]]
     assert plan.tasks[0].measures == ["做好A工作"]
+
+
+def test_with_phrase_makes_the_first_unit_lead():
+    plan = parse_text("某市方案\n一、推进A。做好A工作。由市商务局会同市财政局、各区政府组织实施。\n"
+                      "二、推进B。做好B工作。（市文旅局会同有关部门负责）\n")
+    assert [units(t) for t in plan.tasks] == [[("市商务局", LEAD), ("市财政局", CO), ("各区政府", CO)],
+                                              [("市文旅局", LEAD), ("有关部门", CO)]]
+    assert plan.tasks[0].units[0].role_explicit and "会同" in plan.tasks[0].units[0].reason
