@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import PlanParseError
-from .header import cut_tail, fill_header
+from .header import _DOC_TYPES, cut_tail, date_of, fill_header
 from .furniture import annex_start, find_deadline, find_milestones, strip_front_matter
 from .result import CO, ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParsedUnit, ParseWarning
 from .targets import extract_targets, fold_years
@@ -442,6 +442,31 @@ _NOT_TASK_HEADING_RE = re.compile(r"总体要求|指导思想|基本原则|工�
                                   r"组织|保障|附则|说明")
 
 
+_TITLE_LINE_RE = re.compile(rf"^[^，。；：]{{4,60}}(?:{_DOC_TYPES})(?:（[^（）]*）)?$")
+
+
+def _plan_start(lines: list[_Line]) -> int:
+    """Index where the plan proper starts when a notice with its own 一、二、 points comes first: the 一、 right
+    after a plan-title line that follows the notice's signature date, when an earlier 一、 exists. 0 otherwise."""
+    seen_first = False
+    for i, ln in enumerate(lines):
+        found = _numbering(fold(ln.text))
+        if not found or found[0] != "cn" or found[1] != 1:
+            continue
+        before = [fold(x.text) for x in lines[max(0, i - 2):i]]
+        signed = any(date_of(x.text, whole_line=True) for x in lines[max(0, i - 8):i])
+        if seen_first and signed and any(_TITLE_LINE_RE.match(b) for b in before):
+            return i
+        seen_first = True
+    return 0
+
+
+def _notice_attachment(lines: list[_Line], index: int) -> bool:
+    """"附件：X方案" in a forwarding notice (its signature date follows): the plan is the attachment, not an annex
+    to set aside."""
+    return any(date_of(ln.text, whole_line=True) for ln in lines[index + 1:index + 6])
+
+
 def _standing_in_brackets(text: str) -> list[str]:
     """Standing rules written in their own bracket or sentence ("（具体任务均涉及各区，不再列出，下同）")."""
     if not _STANDING_RE.search(fold(text)):
@@ -470,6 +495,8 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
     cleaned = _clean(lines)
     first_numbered = next((i for i, ln in enumerate(cleaned) if _numbering(fold(ln.text))), 0)
     cut = annex_start([ln.text for ln in cleaned], after=first_numbered)
+    while cut is not None and _notice_attachment(cleaned, cut):
+        cut = annex_start([ln.text for ln in cleaned], after=cut + 1)
     table_items, consumed = read_tables(cleaned, tables, plan.warnings)
     main = [ln for ln in (cleaned[:cut] if cut is not None else cleaned)
             if ln.number not in consumed and ln.text != MERGED]
@@ -478,7 +505,9 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
         if skipped:
             plan.notes.append(f"附件部分（第{cleaned[cut].number}行起）未作为任务解析，任务表格除外")
     body, tail = cut_tail(main)
-    root = _build_outline(body, plan.warnings)
+    start = _plan_start(body)
+    root = _build_outline(body[start:], plan.warnings)
+    root.lines[:0] = body[:start]        # a forwarding notice with its own numbered points stays preamble
     _cut_closing(root)
     builder = _Builder(plan)
     headings: list[str] = []

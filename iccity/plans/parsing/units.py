@@ -278,9 +278,16 @@ def is_role_statement(body: str, *, bracketed: bool = False) -> bool:
         return False
     for _, start, end, _ in tiers:
         pieces = _unit_pieces(folded[start:end])
-        if not pieces or not all(looks_like_unit(p) and len(p) <= 30 for p in pieces):
+        if not pieces or not all(_plausible_unit(p) for p in pieces):
             return False
     return True
+
+
+def _plausible_unit(name: str) -> bool:
+    """Stricter than ``looks_like_unit`` for prose: "请各单位认真" is a request, not a unit list."""
+    if not looks_like_unit(name) or len(name) > 30 or name.startswith(("请", "要", "应", "并", "对", "在", "将", "按")):
+        return False
+    return name.endswith(UNIT_SUFFIXES) or name[-1] in "区县市镇乡街道位门府构委局办会"
 
 
 def _unit_pieces(folded: str) -> list[str]:

@@ -231,3 +231,15 @@ def test_with_phrase_makes_the_first_unit_lead():
     assert [units(t) for t in plan.tasks] == [[("市商务局", LEAD), ("市财政局", CO), ("各区政府", CO)],
                                               [("市文旅局", LEAD), ("有关部门", CO)]]
     assert plan.tasks[0].units[0].role_explicit and "会同" in plan.tasks[0].units[0].reason
+
+
+def test_forwarding_notice_with_its_own_numbered_points_and_attachment_line():
+    plan = parse_text("某区人民政府办公室关于印发某区促消费实施方案的通知\n各镇人民政府，区政府各部门：\n"
+                      "一、高度重视。请各单位认真组织实施。\n二、抓好落实。请按要求报送进展。\n附件：某区促消费实施方案\n"
+                      "某区人民政府办公室\n2024年3月1日\n某区促消费实施方案\n一、总体要求\n坚持稳中求进。\n二、重点任务\n"
+                      "（一）举办购物节。组织促销。（责任单位：区商务局）\n"
+                      "（二）发展夜经济。打造地标。（责任单位：区文旅局、各镇人民政府）\n三、保障措施\n（一）加强领导。成立专班。\n")
+    assert (plan.title, plan.issuer, plan.date) == ("某区促消费实施方案", "某区人民政府办公室", "2024-03-01")
+    assert [(t.title, units(t)) for t in plan.tasks] == [
+        ("举办购物节", [("区商务局", LEAD)]), ("发展夜经济", [("区文旅局", LEAD), ("各镇人民政府", CO)])]
+    assert [m.title for m in plan.measures] == ["加强领导"]
