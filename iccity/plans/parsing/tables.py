@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .result import CO, LEAD, ParsedUnit, ParseWarning
 from .text import fold
-from .units import looks_like_unit, parse_unit_list
+from .units import _split_top, looks_like_unit, parse_unit_list
 
 _NUMBER_COL = re.compile(r"^(序号|编号|序|No\.?)$", re.IGNORECASE)
 _TASK_COL = re.compile(r"^(重点|主要|具体|工作)?(任务|工作任务|任务内容|工作内容|工作事项|事项|具体措施|主要措施|措施|举措|项目|"
@@ -91,7 +91,7 @@ def _is_unit_cell(text: str) -> bool:
     folded = fold(text).strip("。 ")
     if not folded or len(folded) > 200 or re.search(r"[。：]", folded):
         return False
-    pieces = [p for p in re.split(r"[、，；]", folded) if p.strip()]
+    pieces = [p for _, p in _split_top(folded, "、，；")]
     return bool(pieces) and all(looks_like_unit(re.sub(r"（(?:牵头|配合)）$|等$", "", p.strip())) and len(p) <= 30
                                 for p in pieces)
 
@@ -162,6 +162,8 @@ def _read_rows(lines, start: int, cols: list[_Column], warnings) -> tuple[int, l
                 text_parts.append(cell)
             elif (_is_unit_cell(cell) or cell == MERGED) and len(unit_cells) < len(unit_cols):
                 unit_cells.append(cell)
+            elif _is_unit_cell(cell) and unit_cells and unit_cells[-1] != MERGED:
+                unit_cells[-1] += "、" + cell        # a unit cell written one name per paragraph
             elif _DEADLINE_CELL.match(fold(cell)) and not deadline:
                 deadline = cell
             elif not unit_cells:

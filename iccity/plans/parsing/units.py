@@ -31,7 +31,7 @@ _KW_RE = re.compile(rf"({_KNOWN_KW})\s*：")
 # Any "…单位：/…部门：" keyword: an unknown variant is still taken as a label, with a warning.
 _ANY_KW_RE = re.compile(r"([\u4e00-\u9fff]{1,4}(?:单位|部门))\s*：")
 # Segments inside a label that are not units (deadlines, notes).
-_NON_UNIT_KW = "完成时限|完成时间|时间节点|时限|进度安排|备注"
+_NON_UNIT_KW = "完成时限|完成时间|时间节点|时限|进度安排|备注|牵头领导|责任领导|分管领导|联系领导|责任人|联系人|牵头区领导"
 _NON_UNIT_KW_RE = re.compile(rf"({_NON_UNIT_KW})\s*：")
 
 # Role words ending a tier of a role statement ("X牵头负责，Y、Z组织落实"), longest first. Explicit lead words make
@@ -140,9 +140,10 @@ def find_unit_labels(text: str) -> list[UnitLabel]:
             if close is None:
                 break
             inner = folded[i + 1:close].lstrip()
-            known = _KW_RE.match(inner)
-            unknown = None if known else _ANY_KW_RE.match(inner)
-            if (known or unknown) and not _NON_UNIT_KW_RE.match(inner):
+            lead_note = _NON_UNIT_KW_RE.match(inner)     # "（牵头领导：张三；牵头单位：X）": the label starts later
+            known = _KW_RE.search(inner) if lead_note else _KW_RE.match(inner)
+            unknown = None if known or lead_note else _ANY_KW_RE.match(inner)
+            if known or unknown:
                 labels.append(UnitLabel(i, close + 1, text[i + 1:close].strip(), "bracket", known=bool(known)))
                 i = close + 1
                 continue

@@ -243,3 +243,11 @@ def test_forwarding_notice_with_its_own_numbered_points_and_attachment_line():
     assert [(t.title, units(t)) for t in plan.tasks] == [
         ("举办购物节", [("区商务局", LEAD)]), ("发展夜经济", [("区文旅局", LEAD), ("各镇人民政府", CO)])]
     assert [m.title for m in plan.measures] == ["加强领导"]
+
+
+def test_leaders_named_in_a_label_are_not_units_and_table_unit_cells_may_span_paragraphs():
+    plan = parse_text("某区方案\n一、推进A。做好A。（牵头领导：张三；牵头单位：区商务局；配合单位：区财政局）\n")
+    assert units(plan.tasks[0]) == [("区商务局", LEAD), ("区财政局", CO)]
+    table = parse_text("某区清单\n序号\n重点任务\n责任单位\n1\n建设商圈。\n市商务局（牵头）\n各县（市、区）人民政府\n"
+                       "2\n发展夜经济。\n市文旅局\n")
+    assert [units(t) for t in table.tasks] == [[("市商务局", LEAD), ("各县（市、区）人民政府", CO)], [("市文旅局", LEAD)]]
