@@ -410,7 +410,9 @@ def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) ->
         if kind in ("goals", "measures") and len(fold(title)) > 10 and not re.search(r"(保障|措施|要求|实施|目标)$",
                                                                                   fold(title)):
             kind = "other"     # an item whose title mentions 保障/目标 (保障困难群众基本生活), not a section
-        if kind == "goals":
+        if kind == "goals" and sum(1 for c in section.children if _has_labels(c)) >= 2:
+            task_sections.append(section)      # goals written as items with units are items
+        elif kind == "goals":
             builder.goals(section)
         elif kind == "measures":
             builder.measures_section(section)

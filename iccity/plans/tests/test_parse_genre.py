@@ -251,3 +251,10 @@ def test_leaders_named_in_a_label_are_not_units_and_table_unit_cells_may_span_pa
     table = parse_text("某区清单\n序号\n重点任务\n责任单位\n1\n建设商圈。\n市商务局（牵头）\n各县（市、区）人民政府\n"
                        "2\n发展夜经济。\n市文旅局\n")
     assert [units(t) for t in table.tasks] == [[("市商务局", LEAD), ("各县（市、区）人民政府", CO)], [("市文旅局", LEAD)]]
+
+
+def test_a_goals_section_whose_items_carry_units_gives_items():
+    plan = parse_text("某区方案\n一、主要目标\n（一）社零总额增长6%。做好监测。（责任单位：区商务局）\n"
+                      "（二）新增首店20家。做好招引。（责任单位：区商务局、区招商专班）\n二、保障措施\n（一）加强领导。成立专班。\n")
+    assert [t.title for t in plan.tasks] == ["社零总额增长6%", "新增首店20家"]
+    assert plan.goals == []
