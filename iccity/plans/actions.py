@@ -15,8 +15,8 @@ from iccity.orgs.actions import do_ensure_units
 
 from .diff import VersionDiff, diff_versions
 from .models import (
-    Assignment, AssignmentRole, Goal, ImportDraft, Measure, Plan, PlanVersion, RoleSource, Target, Task, TaskGroup,
-    TaskKind,
+    Assignment, AssignmentRole, Goal, ImportDraft, Measure, Milestone, Plan, PlanVersion, RoleSource, Target, Task,
+    TaskGroup, TaskKind,
 )
 from .parsing import PlanReadError, parse_bytes
 from .parsing.result import ParsedPlan, ParsedTask
@@ -129,6 +129,12 @@ def _store_content(version: PlanVersion, parsed: ParsedPlan, actor) -> list[str]
     Goal.objects.bulk_create(
         [Goal(version=version, year=g.year, text=g.text, position=i) for i, g in enumerate(parsed.goals, start=1)]
     )
+    Milestone.objects.bulk_create([
+        Milestone(version=version, position=i, title=m.title[:100], text=(m.text or "")[:300], source_line=m.line,
+                  starts_on=dt.date.fromisoformat(m.start) if m.start else None,
+                  due_on=dt.date.fromisoformat(m.due) if m.due else None)
+        for i, m in enumerate(parsed.milestones, start=1)
+    ])
     groups = {g.number: TaskGroup.objects.create(version=version, number=g.number, title=g.title) for g in parsed.groups}
     tasks_by_number: dict[tuple[str, int], Task] = {}
     for kind, items in ((TaskKind.TASK, parsed.tasks), (TaskKind.GUARANTEE, parsed.measures)):

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from iccity.core.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 
 from .actions import do_set_assignment_role
-from .models import Assignment, Goal, ImportDraft, Measure, Plan, PlanVersion, Target, Task, TaskGroup
+from .models import Assignment, Goal, ImportDraft, Measure, Milestone, Plan, PlanVersion, Target, Task, TaskGroup
 
 
 
@@ -105,3 +105,8 @@ class ImportDraftAdmin(ReadOnlyAdmin):
     @admin.display(description="状态")
     def status_label(self, obj):
         return obj.get_status_display()
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ("version", "position", "title", "starts_on", "due_on")

@@ -228,6 +228,26 @@ class Target(models.Model):
 
 
 
+class Milestone(models.Model):
+    """A phase the plan names ("2023年—2025年为全面推进阶段", "第一阶段：集中攻坚 … 2023年9月底前")."""
+
+    version = models.ForeignKey(PlanVersion, verbose_name=_("版本"), on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveIntegerField(_("顺序"))
+    title = models.CharField(_("阶段"), max_length=100)
+    starts_on = models.DateField(_("开始"), null=True, blank=True)
+    due_on = models.DateField(_("截止"), null=True, blank=True)
+    text = models.CharField(_("原文"), max_length=300, blank=True)
+    source_line = models.PositiveIntegerField(_("起始行"), default=0)
+
+    class Meta:
+        verbose_name = _("阶段节点")
+        verbose_name_plural = _("阶段节点")
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class ImportDraft(models.Model):
     """A parsed upload waiting for the office's review: items or assignments below the review threshold
     (``plans.review_threshold``). Corrections are applied to ``parsed`` and listed in ``corrections``; committing

@@ -129,7 +129,7 @@ def overview(request, slug):
     versions = _versions_menu(plan)
     return render(request, "plans/overview.html", {
         "nav": "overview", "plan": plan, "version": version, "is_latest": version.number == versions[0].number,
-        "versions": versions, "goals": list(version.goals.all()), "sections": sections, "guarantees": guarantees,
+        "versions": versions, "goals": list(version.goals.all()), "milestones": list(version.milestones.all()), "sections": sections, "guarantees": guarantees,
         "counts": counts, "chart": unit_chart(main_tasks),
     })
 

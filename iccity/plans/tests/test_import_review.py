@@ -132,3 +132,13 @@ def test_task_page_shows_the_proposed_deadline(registry, office_admin, client):
     client.force_login(office_admin)
     page = client.get(f"/plans/{outcome.plan.slug}/tasks/T1/").content.decode()
     assert "完成时限（方案原文）：2024年12月底" in page and "2024-12-31" in page
+
+
+def test_phases_become_milestones_of_the_version(registry, office_admin, client):
+    data = (Path(__file__).parent / "fixtures" / "genre" / "furniture.txt").read_bytes()
+    outcome = do_start_import(data, "furniture.txt", accept=True)
+    assert [(m.title, str(m.starts_on), str(m.due_on)) for m in outcome.version.milestones.all()] == [
+        ("全面推进阶段", "2023-01-01", "2024-12-31"), ("巩固提升阶段", "2025-01-01", "2025-12-31")]
+    client.force_login(office_admin)
+    page = client.get(f"/plans/{outcome.plan.slug}/").content.decode()
+    assert "阶段安排" in page and "全面推进阶段" in page
