@@ -68,6 +68,10 @@ bench-consumption: setup
 bench-evaluation: setup
 	$(BIN)/python bench/evaluation.py
 
+# plans (parser): start-up of `iccity plan parse` and parse time per document
+bench-plan-parse: setup
+	$(BIN)/python bench/plan_parse.py
+
 bench: bench-evaluation bench-consumption
 
 # Production serving (web): vendor files without the dev environment (docs/deploy.md), and the load benchmark of

@@ -15,6 +15,7 @@ _SPACES = re.compile(r"\s+")
 # Suffix rewrites that keep identity: the key is what we compare on.
 _TOWN_SUFFIXES = ("人民政府", "政府")
 _SUBDISTRICT_SUFFIXES = ("街道办事处", "街道办", "街道")
+_SHORT_FORMS = (("经济技术开发区", "经开区"), ("高新技术产业开发区", "高新区"), ("管理委员会", "管委会"))
 
 
 def canonical_key(name: str) -> str:
@@ -23,6 +24,12 @@ def canonical_key(name: str) -> str:
     key = key.replace("(", "（").replace(")", "）")
     if key.startswith(DISTRICT + "区"):
         key = key[len(DISTRICT):]
+    # plans (issue 14): the usual short forms of one body (经开区 / 经济技术开发区, 管委会 / 管理委员会, X政府 /
+    # X人民政府) compare equal, so variants in other authorities' plans meet the same registry unit
+    for long, short in _SHORT_FORMS:
+        key = key.replace(long, short)
+    if key.endswith("人民政府") and not key.endswith("镇人民政府"):
+        key = key[: -len("人民政府")] + "政府"
     for suffix in _TOWN_SUFFIXES:
         if key.endswith("镇" + suffix):
             return key[: -len(suffix)]

@@ -15,7 +15,8 @@ from iccity.orgs.actions import do_ensure_units
 
 from .diff import VersionDiff, diff_versions
 from .models import (
-    Assignment, AssignmentRole, Goal, Measure, Plan, PlanVersion, RoleSource, Target, Task, TaskGroup, TaskKind,
+    Assignment, AssignmentRole, Goal, ImportDraft, Measure, Milestone, Plan, PlanVersion, RoleSource, Target, Task,
+    TaskGroup, TaskKind,
 )
 from .parsing import PlanReadError, parse_bytes
 from .parsing.result import ParsedPlan, ParsedTask
@@ -58,12 +59,20 @@ def do_import_plan(
         raise PlanReadError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {max_bytes // 1024 // 1024} MB")
     _refuse_zip_bomb(data)
     parsed = parse_bytes(data, filename)
+    return _import_parsed(parsed, data, filename, actor=actor, plan_slug=plan_slug, note=note)
+
+
+def _import_parsed(parsed: ParsedPlan, data: bytes, filename: str, *, actor, plan_slug: str | None, note: str,
+                   corrections: list[dict] | None = None) -> ImportOutcome:
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         plan = _find_or_create_plan(parsed, plan_slug, actor)
         latest = plan.versions.select_for_update().order_by("-number").first()
-        if latest is not None and latest.source_sha256 == digest:
+        if latest is not None and latest.source_sha256 == digest and not corrections:
             return ImportOutcome(plan=plan, version=latest, created=False, warnings=latest.warnings)
+        stored = parsed.to_dict()
+        if corrections:
+            stored["corrections"] = corrections
         version = PlanVersion.objects.create(
             plan=plan,
             number=(latest.number + 1) if latest else 1,
@@ -73,7 +82,7 @@ def do_import_plan(
             source_filename=Path(filename).name[:255],
             source_format=parsed.source_format,
             source_sha256=digest,
-            parsed=parsed.to_dict(),
+            parsed=stored,
             warnings=[{"line": w.line, "message": w.message} for w in parsed.warnings],
             imported_by=actor if getattr(actor, "is_authenticated", False) else None,
             note=note,
@@ -84,9 +93,18 @@ def do_import_plan(
             actor, "plans.version.imported", version,
             after={"number": version.number, "sha256": digest, "tasks": len(parsed.tasks),
                    "measures": len(parsed.measures), "assignments": parsed.assignment_count,
-                   "created_units": created_units},
-            note=(diff.summary() if diff else "基线版本") + (f"；{note}" if note else ""),
+                   "created_units": created_units, "corrections": len(corrections or [])},
+            note=(diff.summary() if diff else "基线版本") + (f"；审核更正{len(corrections)}处" if corrections else "")
+            + (f"；{note}" if note else ""),
         )
+        for task in version.tasks.all():
+            changes = [c for c in corrections or [] if c.get("key") == task.key]
+            if changes:
+                # the task's own trail shows what the office changed before import
+                record_audit(actor, "plans.task.corrected_in_review", task,
+                             before={c["op"]: c["before"] for c in changes},
+                             after={c["op"]: c["after"] for c in changes},
+                             note="；".join(c["summary"] for c in changes))
     return ImportOutcome(plan=plan, version=version, created=True, diff=diff, created_units=created_units,
                          warnings=version.warnings)
 
@@ -123,6 +141,12 @@ def _store_content(version: PlanVersion, parsed: ParsedPlan, actor) -> list[str]
     Goal.objects.bulk_create(
         [Goal(version=version, year=g.year, text=g.text, position=i) for i, g in enumerate(parsed.goals, start=1)]
     )
+    Milestone.objects.bulk_create([
+        Milestone(version=version, position=i, title=m.title[:100], text=(m.text or "")[:300], source_line=m.line,
+                  starts_on=dt.date.fromisoformat(m.start) if m.start else None,
+                  due_on=dt.date.fromisoformat(m.due) if m.due else None)
+        for i, m in enumerate(parsed.milestones, start=1)
+    ])
     groups = {g.number: TaskGroup.objects.create(version=version, number=g.number, title=g.title) for g in parsed.groups}
     tasks_by_number: dict[tuple[str, int], Task] = {}
     for kind, items in ((TaskKind.TASK, parsed.tasks), (TaskKind.GUARANTEE, parsed.measures)):
@@ -145,8 +169,9 @@ def _store_content(version: PlanVersion, parsed: ParsedPlan, actor) -> list[str]
 def _store_task(version, kind, item: ParsedTask, groups, units) -> Task:
     task = Task.objects.create(
         version=version, kind=kind, number=item.number, key=("T" if kind == TaskKind.TASK else "M") + str(item.number),
-        group=groups.get(item.group) if item.group is not None else None, title=item.title, text=item.text,
-        source_line=item.line,
+        group=groups.get(item.group) if item.group is not None else None, title=item.title[:300], text=item.text,
+        source_line=item.line, deadline=dt.date.fromisoformat(item.deadline) if item.deadline else None,
+        deadline_text=(item.deadline_text or "")[:100],
     )
     Measure.objects.bulk_create([Measure(task=task, position=i, text=s) for i, s in enumerate(item.measures, start=1)])
     for listed in item.units:
@@ -199,3 +224,170 @@ def do_refresh_collectives(version: PlanVersion, *, actor=None) -> int:
     if changed:
         record_audit(actor, "plans.version.collectives_refreshed", version, after={"changed": changed})
     return changed
+
+
+# -- review before import (issue 14) -------------------------------------------------------------------------------
+
+def low_confidence(parsed: dict, threshold: float) -> list[dict]:
+    """Tasks of a parsed dict whose own confidence or any assignment's is below ``threshold``, lowest first."""
+    out = []
+    for index, task in enumerate(parsed.get("tasks") or []):
+        units = task.get("units") or []
+        score = min([task.get("confidence", 1.0), *(u.get("confidence", 1.0) for u in units)])
+        if score < threshold:
+            reasons = [task.get("reason") or ""] if task.get("confidence", 1.0) < threshold else []
+            reasons += [f"{u['name']}：{u.get('reason') or ''}" for u in units if u.get("confidence", 1.0) < threshold]
+            out.append({"index": index, "confidence": score, "reasons": [r for r in reasons if r]})
+    return sorted(out, key=lambda row: (row["confidence"], row["index"]))
+
+
+def do_start_import(data: bytes, filename: str, *, actor=None, plan_slug: str | None = None, note: str = "",
+                    accept: bool = False) -> ImportOutcome | ImportDraft:
+    """Parse an upload; import it when nothing is below the review threshold (or ``accept``: the office takes the
+    parse as it is, which the audit record says), else keep it as an ``ImportDraft`` for review. Nothing is
+    written when the document cannot be parsed."""
+    from .parsing import parse_document
+    from .rules import review_threshold
+
+    max_bytes = settings.ICCITY_MAX_UPLOAD_BYTES
+    if len(data) > max_bytes:
+        raise PlanReadError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {max_bytes // 1024 // 1024} MB")
+    document, parsed = parse_document(data, filename)
+    threshold = review_threshold()
+    stored = parsed.to_dict()
+    low = low_confidence(stored, threshold)
+    if not low or accept:
+        return _import_parsed(parsed, data, filename, actor=actor, plan_slug=plan_slug,
+                              note=note + (f"（{len(low)}项低于审核阈值，未经审核按解析结果导入）" if low else ""))
+    for n, task in enumerate(stored["tasks"], start=1):
+        task["uid"] = f"d{n}"
+    with transaction.atomic():
+        draft = ImportDraft.objects.create(
+            plan_slug=plan_slug or "", source_filename=Path(filename).name[:255], source_format=parsed.source_format,
+            source_sha256=hashlib.sha256(data).hexdigest(), data=data, source_lines=list(document.lines),
+            parsed=stored, threshold=threshold, note=note,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        record_audit(actor, "plans.import_draft.created", draft,
+                     after={"file": draft.source_filename, "tasks": len(stored["tasks"]), "below_threshold": len(low),
+                            "threshold": threshold})
+    return draft
+
+
+_ROLES = {"lead": "牵头", "co": "配合"}
+
+
+@transaction.atomic
+def do_correct_draft(draft: ImportDraft, op: str, index: int, *, actor, title: str = "", units=None,
+                     deadline: str = "", at: int = 1) -> ImportDraft:
+    """One correction of a pending draft: ``title`` / ``units`` ([{name, role}]) / ``deadline`` (ISO or "") of task
+    ``index``, ``split`` it before its sentence ``at``, or ``merge`` it with the next task. Stored in the draft's
+    corrections (shown in the version diff after import) and audited."""
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != "pending":
+        raise ValueError("该导入已完成或已放弃，不能再更正")
+    tasks = draft.parsed["tasks"]
+    if not 0 <= index < len(tasks):
+        raise ValueError("没有这一条任务")
+    task = tasks[index]
+    before: object
+    if op == "title":
+        title = title.strip()
+        if not title:
+            raise ValueError("标题不能为空")
+        before, task["title"] = task["title"], title[:300]
+        after, summary = title, f"标题“{before}”→“{title}”"
+    elif op == "units":
+        cleaned = _clean_units(units or [])
+        before = [{"name": u["name"], "role": u["role"]} for u in task.get("units") or []]
+        old = {u["name"]: u for u in task.get("units") or []}
+        task["units"] = [{**old.get(u["name"], {"printed": True}), "name": u["name"], "role": u["role"],
+                          "position": n, "role_explicit": True, "confidence": 1.0, "reason": "办公室审核更正"}
+                         for n, u in enumerate(cleaned, start=1)]
+        after = cleaned
+        summary = "单位 " + "、".join(f"{u['name']}（{_ROLES[u['role']]}）" for u in cleaned)
+    elif op == "deadline":
+        value = dt.date.fromisoformat(deadline).isoformat() if deadline else None
+        before, task["deadline"] = task.get("deadline"), value
+        after, summary = value, f"完成时限 {before or '无'}→{value or '无'}"
+    elif op == "split":
+        parts = [task["title"], *(task.get("measures") or [])]     # the item's sentences, title first
+        if not 1 <= at < len(parts):
+            raise ValueError("请选择从第几句开始拆分（该条至少要有两句）")
+        tail = dict(task, uid=f"d{len(tasks) + len(draft.corrections) + 1}", title=parts[at][:300],
+                    measures=parts[at + 1:], text="。".join(parts[at:]) + "。",
+                    units=[dict(u) for u in task.get("units") or []])
+        before = {"title": task["title"]}
+        task["measures"] = parts[1:at]
+        tasks.insert(index + 1, tail)
+        after, summary = {"new_title": tail["title"]}, f"拆分为两项，新增“{tail['title'][:20]}”"
+    elif op == "merge":
+        if index + 1 >= len(tasks):
+            raise ValueError("这是最后一项，没有可合并的下一项")
+        nxt = tasks.pop(index + 1)
+        before = {"title": task["title"], "merged_title": nxt["title"]}
+        task["text"] += nxt["text"]
+        task["measures"] = (task.get("measures") or []) + [nxt["title"]] + (nxt.get("measures") or [])
+        names = {u["name"] for u in task.get("units") or []}
+        task["units"] = (task.get("units") or []) + [u for u in nxt.get("units") or [] if u["name"] not in names]
+        after, summary = {"title": task["title"]}, f"与下一项“{nxt['title'][:20]}”合并"
+    else:
+        raise ValueError(f"未知的更正：{op}")
+    task["confidence"] = 1.0
+    task["reason"] = (task.get("reason") or "") + "；办公室已审核"
+    for n, item in enumerate(tasks, start=1):
+        item["number"] = n
+    correction = {"op": op, "uid": task["uid"], "before": before, "after": after, "summary": summary,
+                  "by": getattr(actor, "username", "") or "", "at": dt.datetime.now().isoformat(timespec="seconds")}
+    draft.corrections = [*draft.corrections, correction]
+    draft.save(update_fields=["parsed", "corrections"])
+    record_audit(actor, "plans.import_draft.corrected", draft, before={"op": op, "value": before},
+                 after={"op": op, "value": after}, note=f"任务{task['number']}：{summary}")
+    return draft
+
+
+def _clean_units(units) -> list[dict]:
+    out, seen = [], set()
+    for unit in units:
+        name = re.sub(r"\s+", "", unit.get("name") or "")
+        if not name or name in seen:
+            continue
+        if unit.get("role") not in _ROLES:
+            raise ValueError(f"未知角色：{unit.get('role')}")
+        seen.add(name)
+        out.append({"name": name[:200], "role": unit["role"]})
+    if out and not any(u["role"] == "lead" for u in out):
+        raise ValueError("至少要有一个牵头单位")
+    return out
+
+
+def do_commit_draft(draft: ImportDraft, *, actor) -> ImportOutcome:
+    """Import a reviewed draft as the plan's new version; the corrections go with it (diff and audit)."""
+    with transaction.atomic():
+        draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.status != "pending":
+            raise ValueError("该导入已完成或已放弃")
+        parsed = ParsedPlan.from_dict({**draft.parsed,
+                                       "tasks": [{k: v for k, v in t.items() if k != "uid"}
+                                                 for t in draft.parsed["tasks"]]})
+        keys = {t["uid"]: f"T{n}" for n, t in enumerate(draft.parsed["tasks"], start=1)}
+        corrections = [{**c, "key": keys.get(c["uid"], "")} for c in draft.corrections]
+        outcome = _import_parsed(parsed, bytes(draft.data), draft.source_filename, actor=actor,
+                                 plan_slug=draft.plan_slug or None, note=draft.note, corrections=corrections or None)
+        draft.version = outcome.version
+        draft.save(update_fields=["version"])
+        record_audit(actor, "plans.import_draft.committed", draft,
+                     after={"version": outcome.version.number, "corrections": len(corrections)})
+    return outcome
+
+
+@transaction.atomic
+def do_discard_draft(draft: ImportDraft, *, actor) -> ImportDraft:
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != "pending":
+        raise ValueError("该导入已完成或已放弃")
+    from django.utils import timezone
+
+    draft.discarded_at = timezone.now()
+    draft.save(update_fields=["discarded_at"])
+    record_audit(actor, "plans.import_draft.discarded", draft, after={"file": draft.source_filename})
+    return draft

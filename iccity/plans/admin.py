@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from iccity.core.admin_mixins import AuditedAdmin, ReadOnlyAdmin
 
 from .actions import do_set_assignment_role
-from .models import Assignment, Goal, Measure, Plan, PlanVersion, Target, Task, TaskGroup
+from .models import Assignment, Goal, ImportDraft, Measure, Milestone, Plan, PlanVersion, Target, Task, TaskGroup
 
 
 
@@ -94,3 +94,19 @@ class AssignmentAdmin(ReadOnlyAdmin):
 class TargetAdmin(ReadOnlyAdmin):
     list_display = ("text", "year", "subject", "comparator", "value", "unit", "kind", "status")
     list_filter = ("status", "kind", "version__plan")
+
+
+@admin.register(ImportDraft)
+class ImportDraftAdmin(ReadOnlyAdmin):
+    """Uploads waiting for review: corrected on the review page (audited actions), never edited here."""
+    list_display = ("source_filename", "plan_slug", "status_label", "created_by", "created_at", "version")
+    exclude = ("data",)
+
+    @admin.display(description="状态")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ("version", "position", "title", "starts_on", "due_on")

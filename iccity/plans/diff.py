@@ -38,6 +38,7 @@ class VersionDiff:
     tasks_added: list[dict] = field(default_factory=list)
     tasks_removed: list[dict] = field(default_factory=list)
     tasks_changed: list[TaskChange] = field(default_factory=list)
+    corrections: list[dict] = field(default_factory=list)   # the office's review corrections made before import
 
     @property
     def is_empty(self) -> bool:
@@ -59,6 +60,8 @@ class VersionDiff:
             parts.append(f"修改任务 {len(self.tasks_changed)} 项")
         if self.goals_changed:
             parts.append("工作目标有变化")
+        if self.corrections:
+            parts.append(f"导入前审核更正 {len(self.corrections)} 处")
         if self.groups_changed:
             parts.append("任务板块有变化")
         if self.meta_changed:
@@ -104,7 +107,8 @@ def _compare_task(old: dict, new: dict) -> TaskChange | None:
 
 
 def diff_versions(old: PlanVersion, new: PlanVersion) -> VersionDiff:
-    diff = VersionDiff(old_number=old.number, new_number=new.number)
+    diff = VersionDiff(old_number=old.number, new_number=new.number,
+                       corrections=list((new.parsed or {}).get("corrections") or []))
     for label, attr in (("标题", "title"), ("发文机关", "issuer"), ("成文日期", "issued_on")):
         a, b = getattr(old, attr), getattr(new, attr)
         if a != b:

@@ -119,6 +119,9 @@ class Task(models.Model):
     title = models.CharField(_("标题"), max_length=300)
     text = models.TextField(_("全文"))
     source_line = models.PositiveIntegerField(_("起始行"), default=0)
+    # A completion time written in the plan ("2024年底前", a 完成时限 column): proposed to the work items' deadlines.
+    deadline = models.DateField(_("完成时限"), null=True, blank=True)
+    deadline_text = models.CharField(_("时限原文"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("任务")
@@ -223,3 +226,61 @@ class Target(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+
+
+class Milestone(models.Model):
+    """A phase the plan names ("2023年—2025年为全面推进阶段", "第一阶段：集中攻坚 … 2023年9月底前")."""
+
+    version = models.ForeignKey(PlanVersion, verbose_name=_("版本"), on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveIntegerField(_("顺序"))
+    title = models.CharField(_("阶段"), max_length=100)
+    starts_on = models.DateField(_("开始"), null=True, blank=True)
+    due_on = models.DateField(_("截止"), null=True, blank=True)
+    text = models.CharField(_("原文"), max_length=300, blank=True)
+    source_line = models.PositiveIntegerField(_("起始行"), default=0)
+
+    class Meta:
+        verbose_name = _("阶段节点")
+        verbose_name_plural = _("阶段节点")
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ImportDraft(models.Model):
+    """A parsed upload waiting for the office's review: items or assignments below the review threshold
+    (``plans.review_threshold``). Corrections are applied to ``parsed`` and listed in ``corrections``; committing
+    creates the version (with the corrections stored in its ``parsed``). Status is computed from the fields."""
+
+    plan_slug = models.CharField(_("目标方案"), max_length=60, blank=True)
+    source_filename = models.CharField(_("源文件名"), max_length=255)
+    source_format = models.CharField(_("源文件格式"), max_length=10)
+    source_sha256 = models.CharField(_("源文件SHA-256"), max_length=64)
+    data = models.BinaryField(_("源文件"))
+    source_lines = models.JSONField(_("源文本行"), default=list)
+    parsed = models.JSONField(_("解析结果（含更正）"))
+    corrections = models.JSONField(_("审核更正"), default=list, blank=True)
+    threshold = models.FloatField(_("审核阈值"))
+    note = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    version = models.ForeignKey(PlanVersion, verbose_name=_("导入后的版本"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="drafts")
+    discarded_at = models.DateTimeField(_("放弃时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待审核导入")
+        verbose_name_plural = _("待审核导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_filename}（{self.get_status_display()}）"
+
+    @property
+    def status(self) -> str:
+        return "committed" if self.version_id else ("discarded" if self.discarded_at else "pending")
+
+    def get_status_display(self) -> str:
+        return {"committed": "已导入", "discarded": "已放弃", "pending": "待审核"}[self.status]

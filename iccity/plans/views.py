@@ -20,12 +20,12 @@ from iccity.core.actions import history_for
 from iccity.core.models import AuditEvent
 from iccity.orgs.models import UnitType
 
-from .actions import XIQING_PLAN_SLUG, do_import_plan, do_set_assignment_role
+from .actions import XIQING_PLAN_SLUG, do_set_assignment_role, do_start_import
 from .diff import diff_versions, previous_version
 from .forms import MatrixFilterForm, PlanUploadForm, RoleOverrideForm
 from iccity.orgs.permissions import actor_for, office_required
 
-from .models import Assignment, AssignmentRole, Plan, PlanVersion, Task, TaskKind
+from .models import Assignment, AssignmentRole, ImportDraft, Plan, PlanVersion, Task, TaskKind
 from .parsing import PlanParseError
 
 CHART_TOP = 15
@@ -129,7 +129,7 @@ def overview(request, slug):
     versions = _versions_menu(plan)
     return render(request, "plans/overview.html", {
         "nav": "overview", "plan": plan, "version": version, "is_latest": version.number == versions[0].number,
-        "versions": versions, "goals": list(version.goals.all()), "sections": sections, "guarantees": guarantees,
+        "versions": versions, "goals": list(version.goals.all()), "milestones": list(version.milestones.all()), "sections": sections, "guarantees": guarantees,
         "counts": counts, "chart": unit_chart(main_tasks),
     })
 
@@ -308,13 +308,18 @@ def import_plan(request, slug=None):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            outcome = do_import_plan(upload.read(), upload.name, actor=request.user,
-                                     plan_slug=plan.slug if plan else None, note=form.cleaned_data["note"])
+            outcome = do_start_import(upload.read(), upload.name, actor=request.user,
+                                      plan_slug=plan.slug if plan else None, note=form.cleaned_data["note"])
         except PlanParseError as exc:
             form.add_error("file", _("无法导入：%(msg)s") % {"msg": str(exc)})
         else:
+            if isinstance(outcome, ImportDraft):
+                messages.warning(request, _("有条目的解析置信度低于审核阈值，请审核更正后再导入"))
+                return redirect("plans:review", outcome.pk)
             return _after_import(request, outcome)
-    return render(request, "plans/import.html", {"nav": "versions", "plan": plan, "form": form})
+    pending = ImportDraft.objects.filter(version__isnull=True, discarded_at__isnull=True).only(
+        "id", "source_filename", "created_at")[:20]
+    return render(request, "plans/import.html", {"nav": "versions", "plan": plan, "form": form, "pending": pending})
 
 
 def _after_import(request, outcome):

@@ -18,8 +18,20 @@ def parse_bytes(data: bytes, filename: str) -> ParsedPlan:
     document = read_bytes(data, filename)
     plan = parse_lines(document.lines, source_format=document.source_format)
     plan.encoding = document.encoding
-    plan.notes = list(document.notes)
+    plan.notes = list(document.notes) + plan.notes
     return plan
+
+
+def parse_document(data: bytes, filename: str):
+    """(reader's ``DocumentText``, ``ParsedPlan``): the review page shows the lines the items point at."""
+    from .readers import read_bytes
+    from .structure import parse_lines
+
+    document = read_bytes(data, filename)
+    plan = parse_lines(document.lines, source_format=document.source_format)
+    plan.encoding = document.encoding
+    plan.notes = list(document.notes) + plan.notes
+    return document, plan
 
 
 def parse_file(path: str | os.PathLike) -> ParsedPlan:
@@ -29,8 +41,8 @@ def parse_file(path: str | os.PathLike) -> ParsedPlan:
     document = read_document(path)
     plan = parse_lines(document.lines, source_format=document.source_format)
     plan.encoding = document.encoding
-    plan.notes = list(document.notes)
+    plan.notes = list(document.notes) + plan.notes
     return plan
 
 
-__all__ = ["ParsedPlan", "PlanParseError", "PlanReadError", "parse_bytes", "parse_file"]
+__all__ = ["ParsedPlan", "PlanParseError", "PlanReadError", "parse_bytes", "parse_document", "parse_file"]

@@ -19,6 +19,9 @@ class ParsedUnit:
     role: str                    # LEAD or CO
     position: int                # 1-based order in the document's list
     role_explicit: bool = False  # True when the text says 牵头/配合 (or similar) for this unit
+    confidence: float = 0.9      # 0–1: how sure the parser is of this assignment (review below the threshold)
+    reason: str = ""             # where it came from: the label, the phrase, the table column, a standing rule
+    printed: bool = True         # False when not printed at the item (merged table cell, standing rule)
 
 
 @dataclass
@@ -47,6 +50,11 @@ class ParsedTask:
     units: list[ParsedUnit] = field(default_factory=list)
     group: int | None = None           # number of the group for tasks; None for guarantee measures
     line: int = 0
+    printed_number: str = ""           # the number as printed (（三）, 38．, a table's 序号)
+    deadline: str | None = None        # proposed work-item deadline (ISO date) from a completion time
+    deadline_text: str = ""            # the words it was read from (2024年底前, 完成时限 column…)
+    confidence: float = 0.9            # 0–1: how sure the parser is this is an item with these units
+    reason: str = ""                   # why it is an item (level carrying units, table row, heading words…)
 
 
 @dataclass
@@ -60,6 +68,15 @@ class ParsedGroup:
 class ParsedGoal:
     year: int | None
     text: str
+    line: int = 0
+
+
+@dataclass
+class ParsedMilestone:
+    title: str                       # 第一阶段：集中攻坚 / 2023年—2025年为全面推进阶段
+    start: str | None = None         # ISO date
+    due: str | None = None           # ISO date
+    text: str = ""
     line: int = 0
 
 
@@ -79,10 +96,12 @@ class ParsedPlan:
     tasks: list[ParsedTask] = field(default_factory=list)
     measures: list[ParsedTask] = field(default_factory=list)   # 保障措施, same shape as tasks
     targets: list[ParsedTarget] = field(default_factory=list)
+    milestones: list[ParsedMilestone] = field(default_factory=list)   # phases of the plan
     warnings: list[ParseWarning] = field(default_factory=list)
     source_format: str = ""          # txt | docx | pdf
     encoding: str = ""               # for txt
     notes: list[str] = field(default_factory=list)   # what the reader noticed (encoding, restored numbering…)
+    metadata: dict[str, str] = field(default_factory=dict)   # 政务公开 / web front matter fields (文号, 发布机构…)
 
     def to_dict(self) -> dict[str, Any]:
         def convert(value):
@@ -94,6 +113,26 @@ class ParsedPlan:
                 return [convert(v) for v in value]
             return value
         return convert(asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ParsedPlan":
+        """Inverse of ``to_dict`` (a reviewed draft is stored as a dict and committed from it)."""
+        def item(d):
+            return ParsedTask(**{**d, "units": [ParsedUnit(**u) for u in d.get("units") or []]})
+
+        def target(d):
+            return ParsedTarget(**{**d, **{k: Decimal(str(d[k])) for k in ("value", "upper") if d.get(k) is not None}})
+
+        return cls(**{
+            **data,
+            "goals": [ParsedGoal(**g) for g in data.get("goals") or []],
+            "groups": [ParsedGroup(**g) for g in data.get("groups") or []],
+            "tasks": [item(t) for t in data.get("tasks") or []],
+            "measures": [item(t) for t in data.get("measures") or []],
+            "targets": [target(t) for t in data.get("targets") or []],
+            "milestones": [ParsedMilestone(**m) for m in data.get("milestones") or []],
+            "warnings": [ParseWarning(**w) for w in data.get("warnings") or []],
+        })
 
     @property
     def assignment_count(self) -> int:

@@ -9,15 +9,16 @@ are read as task groups, so "一、总体要求 二、[theme] … 七、保障�
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from .errors import PlanParseError
-from .result import ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParseWarning
+from .header import _DOC_TYPES, cut_tail, date_of, fill_header
+from .furniture import annex_start, find_deadline, find_milestones, strip_front_matter
+from .result import CO, ParsedGoal, ParsedGroup, ParsedPlan, ParsedTask, ParsedUnit, ParseWarning
 from .targets import extract_targets, fold_years
 from .text import chinese_to_int, clean_line, fold, join_lines, split_sentences, split_text_lines
-from .units import extract_units, find_unit_labels, remove_labels
+from .units import _STANDING_RE, extract_units, find_unit_labels, label_deadline, remove_labels, standing_rules
 
 _CN = "[一二三四五六七八九十]{1,3}"
 # Numbering styles, tried in order on the folded line. Group 1 is the number.
@@ -34,15 +35,7 @@ _TERMINAL = "。；！？）〕】”：…"
 _MEASURES_RE = re.compile(r"保障|组织实施|实施保障|工作要求|组织领导")
 _GOALS_RE = re.compile(r"目标")
 _TASKS_RE = re.compile(r"任务|重点工作|举措|主要措施|具体措施|行动|工程")
-_DOC_TYPES = "方案|计划|意见|措施|规划|办法|细则|要点|清单|纲要|若干措施|实施方案"
-_DOC_NUMBER_RE = re.compile(r"[〔（【]\s*\d{4}\s*[〕）】]\s*\d+\s*号")
-_ISSUER_RE = re.compile(r"(人民政府办公室|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|指挥部)$")
-# Next to a date (signature block) a department name is enough: 区文化和旅游局 / 2024年1月8日.
-_LOOSE_ISSUER_RE = re.compile(r"(政府|局|委|办|中心|部)$")
-_DATE_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-_CN_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _GOAL_YEAR_RE = re.compile(r"^(?:力争|争取|计划|预计|预期|目标是|我区|全区)?(?:到|至|在)?(\d{4})年(?:底|末|前)?[，,]?")
-_TAIL_RE = re.compile(r"^(?:[（(]?此件.{0,6}公开[）)]?|抄送[：:].*|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发|[（(]?联系人.*)$")
 
 
 @dataclass
@@ -147,79 +140,6 @@ def _build_outline(lines: list[_Line], warnings: list[ParseWarning]) -> _Block:
     return root
 
 
-def _cut_tail(lines: list[_Line]) -> tuple[list[_Line], list[_Line]]:
-    """Split off the signature block at the end (issuer, date, 此件公开, 抄送/印发) so it stays out of the last item."""
-    end = len(lines)
-    while end and _TAIL_RE.match(fold(lines[end - 1].text)):
-        end -= 1
-    if end and _date_of(lines[end - 1].text, whole_line=True):
-        end -= 1
-        while end and _issuer_of(lines[end - 1].text, loose=True) and len(lines) - end < 4:
-            end -= 1
-        while end and _TAIL_RE.match(fold(lines[end - 1].text)):
-            end -= 1
-    return lines[:end], lines[end:]
-
-
-def _date_of(text: str, *, whole_line: bool = False) -> str | None:
-    folded = fold(text)
-    match = _DATE_RE.search(folded)
-    values = None
-    if match:
-        values = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    else:
-        match = _CN_DATE_RE.search(folded)
-        if match:
-            values = (chinese_to_int(match.group(1)), chinese_to_int(match.group(2)), chinese_to_int(match.group(3)))
-    if not match or (whole_line and len(folded.replace(match.group(0), "").strip("（）() ")) > 0
-                     and not _issuer_of(folded.replace(match.group(0), "").strip())):
-        return None
-    try:
-        return dt.date(*values).isoformat()
-    except (TypeError, ValueError):
-        return None
-
-
-def _issuer_of(text: str, *, loose: bool = False) -> str | None:
-    text = fold(text).strip()
-    if "关于" in text:   # "XX人民政府办公室关于印发…的通知": the issuer precedes 关于
-        text = text.split("关于")[0]
-    if not 3 <= len(text) <= 25 or re.search(r"[，。、：；《》]", text) or re.match(r"为|根据|按照|经|现将|各", text):
-        return None
-    return text if _ISSUER_RE.search(text) or (loose and _LOOSE_ISSUER_RE.search(text)) else None
-
-
-def _find_title(preamble: list[_Line]) -> str | None:
-    texts = [ln.text for ln in preamble]
-    usable = [t for t in texts if not _DOC_NUMBER_RE.search(fold(t)) and not _date_of(t, whole_line=True)]
-    # 1. A standalone plan title line (possibly wrapped, possibly followed by （2023—2027年））.
-    for i, text in enumerate(usable):
-        folded = fold(text)
-        if re.search(r"[，。：、；《》]", folded) or "印发" in folded or folded.endswith("通知") or _issuer_of(text):
-            continue
-        if re.search(rf"({_DOC_TYPES})(（[^（）]*）)?$", folded):
-            start = i
-            while start > 0 and i - start < 2 and not re.search(r"[，。：、；《》]", fold(usable[start - 1])) \
-                    and not _issuer_of(usable[start - 1]) and len(usable[start - 1]) <= 30:
-                start -= 1
-            title = join_lines(usable[start:i + 1])
-            if i + 1 < len(usable) and re.fullmatch(r"（[^（）]*\d{4}[^（）]*）", fold(usable[i + 1])):
-                title += usable[i + 1]
-            return title.strip("《》")
-    joined = join_lines(usable)
-    folded = fold(joined)
-    # 2. "现将《…》印发给你们" / "关于印发《…》的通知".
-    for match in re.finditer(r"《([^《》]{2,120})》", folded):
-        context = folded[max(0, match.start() - 6):match.end() + 6]
-        if "印发" in context:
-            return joined[match.start(1):match.end(1)]
-    # 3. "关于印发X的通知" without 《》.
-    match = re.search(r"关于印发([^《》，。]{4,100}?)的通知", folded)
-    if match:
-        return joined[match.start(1):match.end(1)]
-    return None
-
-
 def _title_of(text: str, first_line: str) -> tuple[str, int]:
     """Title of an item and where its body starts: up to the first 。 (or a short ：), else the first line."""
     folded = fold(text)
@@ -252,18 +172,25 @@ def _heading(block: _Block) -> str:
     return title
 
 
+_LABEL_CACHE: dict[int, bool] = {}
+
+
 def _has_labels(block: _Block) -> bool:
-    return bool(find_unit_labels(block.joined()[0]))
+    key = id(block)
+    if key not in _LABEL_CACHE:
+        _LABEL_CACHE[key] = bool(find_unit_labels(block.joined()[0]))
+    return _LABEL_CACHE[key]
 
 
 class _Builder:
     def __init__(self, plan: ParsedPlan):
         self.plan = plan
+        self.standing: list[tuple[str, str]] = []   # (unit name, the rule's words) applied to later items
 
     def warn(self, line: int, message: str) -> None:
         self.plan.warnings.append(ParseWarning(line, message))
 
-    def item(self, block: _Block, *, group: int | None, kind: str) -> ParsedTask:
+    def item(self, block: _Block, *, group: int | None, kind: str, reason: str = "") -> ParsedTask:
         text, marks = block.joined()
         line_at = _line_at(marks)
         extraction = extract_units(text, line=block.line, line_at=line_at)
@@ -274,9 +201,18 @@ class _Builder:
         measures = [s.strip().rstrip("。；！？").strip() for _, s in split_sentences(plain[body_start:])]
         number = len(self.plan.tasks if kind == "task" else self.plan.measures) + 1
         task = ParsedTask(number=number, title=title, text=text, measures=[m for m in measures if m],
-                          units=extraction.units, group=group, line=block.line)
+                          units=extraction.units, group=group, line=block.line,
+                          printed_number=block.prefix.strip(), reason=reason or "编号条目")
         label = "任务" if kind == "task" else "保障措施"
-        if not extraction.units and kind == "task":
+        if kind == "task":
+            self.apply_standing(task, extraction.standing + _standing_in_brackets(plain), block.line)
+        in_label = label_deadline(extraction.labels)
+        task.deadline, task.deadline_text = find_deadline(in_label) if in_label else find_deadline(plain)
+        if in_label:
+            task.deadline_text = in_label
+        task.confidence = min([0.9, *(u.confidence for u in task.units)])
+        if not task.units and kind == "task":
+            task.confidence = 0.5
             self.warn(block.line, f"{label}{number}“{title[:20]}”未识别到责任单位")
         if len(title) > 40:
             self.warn(block.line, f"{label}{number}的标题过长（{len(title)}字），可能未正确识别标题")
@@ -288,14 +224,31 @@ class _Builder:
                                                  line_at=line_at))
         return task
 
-    def add_tasks(self, blocks: list[_Block], *, group: int | None) -> None:
-        for block in blocks:
-            self.plan.tasks.append(self.item(block, group=group, kind="task"))
+    def apply_standing(self, task: ParsedTask | None, new_rules: list[str], line: int) -> None:
+        """A standing rule ("以下均需X落实，不再一一列出") adds X as co-unit to this and every later task."""
+        for name in new_rules:
+            if name not in [n for n, _ in self.standing]:
+                self.standing.append((name, ""))
+                self.warn(line, f"通用规定：以下各项任务均由“{name}”参与（文中不再逐项列出），已加入后续各项")
+        if task is None:
+            return
+        present = {u.name for u in task.units}
+        for name, _ in self.standing:
+            if name in present:
+                continue
+            task.units.append(ParsedUnit(name=name, role=CO if task.units else "lead", position=len(task.units) + 1,
+                                         confidence=0.75, reason="通用规定（不再一一列出）", printed=False))
 
-    def task_container(self, section: _Block) -> None:
-        """Children of a tasks section: groups (headings with numbered children) or tasks directly."""
+    def add_tasks(self, blocks: list[_Block], *, group: int | None, reason: str = "") -> None:
+        for block in blocks:
+            self.plan.tasks.append(self.item(block, group=group, kind="task", reason=reason))
+
+    def task_container(self, section: _Block, *, fine: bool = False) -> None:
+        """Children of a tasks section: groups (headings with numbered children) or tasks directly. ``fine``: in a
+        document without units, a heading with two or more numbered children is a group (the office can merge)."""
         for child in section.children:
-            if child.children and _is_group(child):
+            numbered = [c for c in child.children if c.style != "circled"]
+            if child.children and (_is_group(child) or (fine and len(numbered) >= 2)):
                 self.group(child)
             else:
                 self.add_tasks([child], group=None)
@@ -303,7 +256,35 @@ class _Builder:
     def group(self, block: _Block) -> None:
         number = len(self.plan.groups) + 1
         self.plan.groups.append(ParsedGroup(number=number, title=_heading(block), line=block.line))
-        self.add_tasks(block.children, group=number)
+        self.add_tasks(block.children, group=number, reason="任务板块下的条目（全文未写责任单位）")
+
+    def table_tasks(self, items) -> None:
+        """Rows of a task table (``tables.TableItem``) → tasks; categories become groups."""
+        groups: dict[str, int] = {}
+        for row in items:
+            group = None
+            if row.group:
+                if row.group not in groups:
+                    self.plan.groups.append(ParsedGroup(number=len(self.plan.groups) + 1, title=row.group,
+                                                        line=row.line))
+                    groups[row.group] = len(self.plan.groups)
+                group = groups[row.group]
+            title, body_start = _title_of(row.text, row.text)
+            measures = [s.strip().rstrip("。；！？").strip() for _, s in split_sentences(row.text[body_start:])]
+            task = ParsedTask(number=len(self.plan.tasks) + 1, title=title, text=row.text,
+                              measures=[m for m in measures if m], units=row.units, group=group, line=row.line,
+                              printed_number=row.number, reason=row.reason)
+            if row.deadline_text:
+                task.deadline, _ = find_deadline(row.deadline_text)
+                task.deadline_text = row.deadline_text
+            else:
+                task.deadline, task.deadline_text = find_deadline(row.text)
+            task.confidence = min([0.9, *(u.confidence for u in task.units)]) if task.units else 0.5
+            if not task.units:
+                self.warn(row.line, f"任务{task.number}“{title[:20]}”未识别到责任单位")
+            self.plan.tasks.append(task)
+            self.plan.targets.extend(extract_targets(row.text, line=row.line, owner_kind="task",
+                                                     task_number=task.number))
 
     def measures_section(self, section: _Block) -> None:
         for child in section.children:
@@ -357,65 +338,146 @@ def _is_group(block: _Block) -> bool:
     return len(labelled) > 1 or len(block.children) == 1 or labelled[0] != len(block.children) - 1
 
 
-def parse_lines(lines: list[str], *, source_format: str = "txt") -> ParsedPlan:
-    """Parse the physical lines of a plan document into a ``ParsedPlan``; raises PlanParseError without tasks."""
+_TITLE_LINE_RE = re.compile(rf"^[^，。；：]{{4,60}}(?:{_DOC_TYPES})(?:（[^（）]*）)?$")
+
+
+def _plan_start(lines: list[_Line]) -> int:
+    """Index where the plan proper starts when a notice with its own 一、二、 points comes first: the 一、 right
+    after a plan-title line that follows the notice's signature date, when an earlier 一、 exists. 0 otherwise."""
+    seen_first = False
+    for i, ln in enumerate(lines):
+        found = _numbering(fold(ln.text))
+        if not found or found[0] != "cn" or found[1] != 1:
+            continue
+        before = [fold(x.text) for x in lines[max(0, i - 2):i]]
+        signed = any(date_of(x.text, whole_line=True) for x in lines[max(0, i - 8):i])
+        if seen_first and signed and any(_TITLE_LINE_RE.match(b) for b in before):
+            return i
+        seen_first = True
+    return 0
+
+
+def _notice_attachment(lines: list[_Line], index: int) -> bool:
+    """"附件：X方案" in a forwarding notice (its signature date follows): the plan is the attachment, not an annex
+    to set aside."""
+    return any(date_of(ln.text, whole_line=True) for ln in lines[index + 1:index + 6])
+
+
+def _standing_in_brackets(text: str) -> list[str]:
+    """Standing rules written in their own bracket or sentence ("（具体任务均涉及各区，不再列出，下同）")."""
+    if not _STANDING_RE.search(fold(text)):
+        return []
+    _, names = standing_rules(text)
+    return names
+
+
+def parse_lines(lines: list[str], *, source_format: str = "txt", tables=None) -> ParsedPlan:
+    """Parse the physical lines of a plan document into a ``ParsedPlan``; raises PlanParseError without items.
+
+    ``tables`` (docx) gives the reader's table rows so task tables are read by column."""
+    from .levels import _candidates, _level_tasks, _unlabelled_tasks
+    from .tables import MERGED, read_tables
+
     plan = ParsedPlan(source_format=source_format)
+    _LABEL_CACHE.clear()
+    lines, plan.metadata = strip_front_matter(list(lines))
     # An element may hold several physical lines (docx paragraphs with soft breaks): join them as a hard wrap,
     # keeping the reader's numbering.
-    cleaned = [_Line(i, text) for i, raw in enumerate(lines, 1)
-               if (text := join_lines([clean_line(part) for part in split_text_lines(raw)]))]
-    body, tail = _cut_tail(cleaned)
-    root = _build_outline(body, plan.warnings)
+    cleaned = _clean(lines)
+    first_numbered = next((i for i, ln in enumerate(cleaned) if _numbering(fold(ln.text))), 0)
+    cut = annex_start([ln.text for ln in cleaned], after=first_numbered)
+    while cut is not None and _notice_attachment(cleaned, cut):
+        cut = annex_start([ln.text for ln in cleaned], after=cut + 1)
+    table_items, consumed = read_tables(cleaned, tables, plan.warnings)
+    main = [ln for ln in (cleaned[:cut] if cut is not None else cleaned)
+            if ln.number not in consumed and ln.text != MERGED]
+    if cut is not None and len(cleaned) > cut:
+        skipped = sum(1 for ln in cleaned[cut:] if ln.number not in consumed)
+        if skipped:
+            plan.notes.append(f"附件部分（第{cleaned[cut].number}行起）未作为任务解析，任务表格除外")
+    body, tail = cut_tail(main)
+    start = _plan_start(body)
+    root = _build_outline(body[start:], plan.warnings)
+    root.lines[:0] = body[:start]        # a forwarding notice with its own numbered points stays preamble
+    _cut_closing(root)
     builder = _Builder(plan)
     headings: list[str] = []
+    task_sections: list[_Block] = []
     for section in root.children:
         title = _heading(section)
         headings.append(f"{section.prefix}{title}")
         kind = _classify(title) if len(title) <= 30 else "other"
-        if not section.children and kind in ("tasks", "other") and _has_labels(section):
-            kind = "item"      # an item at the top level whose title happens to contain 任务/行动
-        if kind == "item":
-            builder.add_tasks([section], group=None)
+        if kind in ("goals", "measures") and len(fold(title)) > 10 and not re.search(r"(保障|措施|要求|实施|目标)$",
+                                                                                  fold(title)):
+            kind = "other"     # an item whose title mentions 保障/目标 (保障困难群众基本生活), not a section
+        if kind == "goals" and sum(1 for c in section.children if _has_labels(c)) >= 2:
+            task_sections.append(section)      # goals written as items with units are items
         elif kind == "goals":
             builder.goals(section)
         elif kind == "measures":
             builder.measures_section(section)
-        elif kind == "tasks":
-            builder.task_container(section)
         else:
             goal_child = next((c for c in section.children if _classify(_heading(c)) == "goals"), None)
             if goal_child is not None:
                 builder.goals(goal_child)
-            elif section.children and _is_group(section) and any(_has_labels(c) for c in section.children):
-                builder.group(section)     # a themed section ("二、提升载体能级") whose items carry units
-            elif _has_labels(section):
-                builder.add_tasks([section], group=None)   # items at the top level (第一条…), sub-points inside
+            task_sections.append(section)
+    # A task table wins unless the body's own labelled items outnumber its rows (a project list in an annex).
+    body_items = len(_candidates(_Block("root", 0, children=list(task_sections))))
+    # a standing rule stated before the items (preamble, section intro) covers every item
+    for ln in [*root.lines, *(ln for section in task_sections if section.children
+                              and not find_unit_labels(section.joined(deep=False)[0]) for ln in section.lines)]:
+        for name in _standing_in_brackets(ln.text):
+            builder.apply_standing(None, [name], ln.number)
+    if table_items and len(table_items) >= body_items:
+        builder.table_tasks(table_items)
+    elif not _level_tasks(builder, root, task_sections):
+        _unlabelled_tasks(builder, task_sections)
     if not plan.tasks:
         found = f"共{len(cleaned)}行文本；" + (f"识别到的标题：{'、'.join(headings[:12])}" if headings
                                               else "未识别到编号标题（如“一、”“（一）”“1.”）")
         raise PlanParseError("未识别到任何任务条目", found=found)
-    _fill_header(plan, root.lines, tail)
+    plan.milestones = find_milestones([(ln.number, ln.text) for ln in main])
+    fill_header(plan, root.lines, tail)
     return plan
 
 
-def _fill_header(plan: ParsedPlan, preamble: list[_Line], tail: list[_Line]) -> None:
-    plan.title = _find_title(preamble)
-    dates = [(ln, _date_of(ln.text, whole_line=True)) for ln in [*tail, *preamble]]
-    dated = [(ln, d) for ln, d in dates if d]
-    if not dated:
-        dated = [(ln, d) for ln in preamble if (d := _date_of(ln.text))]
-    plan.date = dated[0][1] if dated else None
-    issuer = None
-    for block in (tail, preamble):
-        date_index = next((i for i, ln in enumerate(block) if dated and ln is dated[0][0]), None)
-        names = [(i, name) for i, ln in enumerate(block)
-                 if (name := _issuer_of(ln.text, loose=block is tail or (date_index is not None
-                                                                         and i == date_index - 1)))]
-        if names:
-            before = [n for i, n in names if date_index is not None and i < date_index]
-            issuer = before[-1] if before else names[0][1]
-            break
-    plan.issuer = issuer
+def _cut_closing(root: _Block) -> None:
+    """The paragraphs after the last item's unit label ("各地各部门要…") close the document; they are not part of
+    that item, and they would hide its trailing label."""
+    last = root
+    while last.children:
+        last = last.children[-1]
+    if last is root or len(last.lines) < 2 or _has_labels(last):
+        return
+    for j in range(len(last.lines) - 1, 0, -1):
+        if find_unit_labels(join_lines([ln.text for ln in last.lines[:j]])):
+            del last.lines[j:]
+            _LABEL_CACHE.clear()
+            return
+
+
+def _clean(lines: list[str]) -> list[_Line]:
+    """Cleaned non-empty lines. A bare number is a page number, except after a 序号 column header, where it is a
+    flattened table's row number."""
+    from .tables import is_number_header
+
+    out: list[_Line] = []
+    in_table = tabbed = False
+    for i, raw in enumerate(lines, 1):
+        cells = [c.strip() for c in (raw or "").split("\t") if c.strip()]
+        if len(cells) >= 3 and (tabbed or any(is_number_header(c) for c in cells)):
+            # a table exported as text, one row per line with tabs between cells: one line per cell
+            tabbed = in_table = True
+            out.extend(_Line(i, clean_line(c) or c) for c in cells)
+            continue
+        parts = split_text_lines(raw)
+        text = join_lines([clean_line(part) for part in parts])
+        if not text and in_table and re.fullmatch(r"\s*\d{1,3}\s*[.、．]?\s*", raw or ""):
+            text = raw.strip()
+        if text:
+            in_table = in_table or is_number_header(text)
+            out.append(_Line(i, text))
+    return out
 
 
 def parse_text(text: str) -> ParsedPlan:

@@ -9,48 +9,15 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from iccity.core.timefmt import screen_datetime
 from iccity.plans.parsing import PlanParseError, parse_file
-from iccity.plans.parsing.result import ParsedPlan
+from iccity.plans.parsing.render import render_text
 
 EXIT_BAD_INPUT = 2
 
 
-def render_text(plan: ParsedPlan) -> str:
-    lines = [f"标题：{plan.title or '（未识别）'}", f"发文机关：{plan.issuer or '（未识别）'}", f"日期：{plan.date or '（未识别）'}"]
-    lines.append(f"格式：{plan.source_format}{'（' + plan.encoding + '）' if plan.encoding else ''}")
-    lines += [f"说明：{note}" for note in plan.notes]
-    lines.append("")
-    lines.append(f"工作目标 {len(plan.goals)} 条")
-    for goal in plan.goals:
-        lines.append(f"  [{goal.year or '—'}] {goal.text}")
-    lines.append(f"任务板块 {len(plan.groups)} 个，重点任务 {len(plan.tasks)} 项，保障措施 {len(plan.measures)} 项")
-    groups = {g.number: g for g in plan.groups}
-    current = None
-    for task in plan.tasks:
-        if task.group != current and task.group in groups:
-            current = task.group
-            lines.append(f"（{current}）{groups[current].title}")
-        units = "、".join(f"{u.name}{'★' if u.role == 'lead' else ''}" for u in task.units)
-        lines.append(f"  {task.number}. {task.title} —— {units}")
-    if plan.measures:
-        lines.append("保障措施")
-        for m in plan.measures:
-            units = "、".join(f"{u.name}{'★' if u.role == 'lead' else ''}" for u in m.units)
-            lines.append(f"  （{m.number}）{m.title} —— {units}")
-    lines.append(f"责任分工 {plan.assignment_count} 条（重点任务）+ {sum(len(m.units) for m in plan.measures)} 条（保障措施），"
-                 f"涉及单位 {len(plan.distinct_unit_names())} 个（★为牵头）")
-    if plan.targets:
-        lines.append(f"量化目标 {len(plan.targets)} 个")
-        for t in plan.targets:
-            lines.append(f"  {t.year or ''} {t.subject} {t.comparator} {t.value if t.value is not None else ''}{t.unit}  «{t.text}»")
-    if plan.warnings:
-        lines.append(f"提示 {len(plan.warnings)} 条")
-        for w in plan.warnings:
-            lines.append(f"  第{w.line}行：{w.message}")
-    return "\n".join(lines)
-
-
 class Command(BaseCommand):
     help = "行动方案：解析、导入、查看版本与差异"
+    # Data commands need no system checks; the checks import the analytics stack and cost ~3 s per run.
+    requires_system_checks = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -61,6 +28,12 @@ class Command(BaseCommand):
         p.add_argument("file")
         p.add_argument("--plan", dest="plan_slug", help="导入到指定方案（标识），默认按标题匹配")
         p.add_argument("--note", default="", help="版本说明")
+        p.add_argument("--accept", action="store_true",
+                       help="低于审核阈值的条目也不经审核，直接按解析结果导入（审计记录会注明）")
+        p = sub.add_parser("review", help="查看待审核的导入；--commit 确认导入，--discard 放弃")
+        p.add_argument("draft_id", type=int)
+        p.add_argument("--commit", action="store_true")
+        p.add_argument("--discard", action="store_true")
         p = sub.add_parser("versions", help="列出方案的版本")
         p.add_argument("plan_slug", nargs="?")
         p = sub.add_parser("diff", help="比较两个版本")
@@ -85,15 +58,59 @@ class Command(BaseCommand):
         else:
             self.stdout.write(render_text(plan))
 
-    def do_import(self, file: str, plan_slug: str | None, note: str, **_):
-        from iccity.plans.actions import do_import_plan
+    def do_import(self, file: str, plan_slug: str | None, note: str, accept: bool = False, **_):
+        from iccity.plans.actions import do_start_import
+        from iccity.plans.models import ImportDraft
 
         path = Path(file)
         try:
             data = _read_limited(path)
-            outcome = do_import_plan(data, path.name, plan_slug=plan_slug, note=note)
+            outcome = do_start_import(data, path.name, plan_slug=plan_slug, note=note, accept=accept)
         except PlanParseError as exc:
             self.fail(f"{exc}。数据库未做任何修改。")
+        if isinstance(outcome, ImportDraft):
+            self.show_draft(outcome)
+            return
+        self.show_outcome(outcome)
+
+    def show_draft(self, draft) -> None:
+        from django.urls import reverse
+
+        from iccity.plans.actions import low_confidence
+
+        low = low_confidence(draft.parsed, draft.threshold)
+        tasks = draft.parsed["tasks"]
+        self.stdout.write(f"未导入：{len(low)} 项低于审核阈值（{draft.threshold}），已保存为待审核导入 #{draft.pk}。")
+        for row in low:
+            task = tasks[row["index"]]
+            units = "、".join(f"{u['name']}{'★' if u['role'] == 'lead' else ''}" for u in task.get("units") or [])
+            self.stdout.write(f"  任务{task['number']} {task['title'][:30]} —— {units or '（无单位）'}"
+                              f"  置信度{row['confidence']:.2f}：{'；'.join(row['reasons'])}")
+        self.stdout.write(f"请在 {reverse('plans:review', args=[draft.pk])} 审核更正后导入；"
+                          f"或 iccity plan review {draft.pk} --commit 按现状导入，--discard 放弃。")
+
+    def do_review(self, draft_id: int, commit: bool, discard: bool, **_):
+        from iccity.plans.actions import do_commit_draft, do_discard_draft
+        from iccity.plans.models import ImportDraft
+
+        draft = ImportDraft.objects.filter(pk=draft_id).first()
+        if draft is None:
+            self.fail(f"没有编号为 {draft_id} 的待审核导入")
+        try:
+            if discard:
+                do_discard_draft(draft, actor=None)
+                self.stdout.write(f"已放弃待审核导入 #{draft_id}")
+            elif commit:
+                self.show_outcome(do_commit_draft(draft, actor=None))
+            else:
+                self.stdout.write(f"#{draft.pk} {draft.source_filename}：{draft.get_status_display()}，"
+                                  f"已更正 {len(draft.corrections)} 处")
+                if draft.status == "pending":
+                    self.show_draft(draft)
+        except ValueError as exc:
+            self.fail(str(exc))
+
+    def show_outcome(self, outcome) -> None:
         v = outcome.version
         if not outcome.created:
             self.stdout.write(f"与现有第{v.number}版内容相同（SHA-256 一致），未创建新版本。")

@@ -14,6 +14,7 @@ import zipfile
 from lxml import etree
 
 from ..errors import PlanReadError
+from ..tables import MERGED
 from .numbering import W, Numbering, w
 
 # Refuse zip bombs: a 20 MB upload whose XML inflates beyond this is not a plan.
@@ -125,6 +126,11 @@ class _BodyReader:
         # Raw rows/cells (not python-docx's row.cells, which repeats merged cells once per grid column).
         for row in _descend(tbl, _TR):
             for cell in _descend(row, _TC):
+                if _continues_merge(cell):
+                    # A vertically merged cell below its first row: mark it, so a task table can tell which
+                    # column is merged (the structure parser reads "〃" as "same as the row above").
+                    self.lines.append(MERGED)
+                    continue
                 self.walk(cell)
 
     def paragraph(self, p: etree._Element) -> None:
@@ -139,6 +145,12 @@ class _BodyReader:
         for box in boxes:
             self.text_boxes += 1
             self.walk(box)
+
+
+def _continues_merge(cell: etree._Element) -> bool:
+    tcpr = cell.find(w("tcPr"))
+    vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
+    return vmerge is not None and vmerge.get(W + "val", "continue") != "restart"
 
 
 def _descend(element: etree._Element, tag: str):
