@@ -5,8 +5,8 @@ Why it is safe: a seed is recorded and replayed only on a database where none of
 test runs in a transaction that is rolled back, so that is every test that starts clean). Primary keys are kept, so
 the returned object and everything pointing at it are the same rows the real setup made. Foreign keys are deferred
 until commit on both SQLite and PostgreSQL, so the insert order does not matter. Auto-set times are moved to the
-platform's "now" (``core.clock``), as the real setup would have written them. Models that keep a derived chain over
-their rows (the audit trail) re-derive it through the hook they register in ``REPLAY_HOOKS``.
+platform's "now" (``core.clock``), as the real setup would have written them. Audit rows are appended again through
+the hash chain (``core.audit_chain.append``), so the replayed trail links onto whatever chain the test database has.
 
 Anything that is not clean falls back to running the real setup, so a seed can make a test faster but never different.
 """
@@ -19,8 +19,19 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import models, transaction
 
-# model label → callable(list of replayed instances), run after the rows are inserted.
-REPLAY_HOOKS: dict[str, Callable[[list[models.Model]], None]] = {}
+# Rows derived from others that the replay re-derives instead of copying.
+NOT_COPIED = {"core.AuditChainHead"}
+
+
+def _append_audit(copies: list[models.Model]) -> None:
+    from iccity.core.audit_chain import append
+
+    for event in copies:
+        append(event)
+
+
+# model label → how its copies are written (default: one bulk insert).
+WRITERS: dict[str, Callable[[list[models.Model]], None]] = {"core.AuditEvent": _append_audit}
 
 
 @dataclass
@@ -36,7 +47,8 @@ _seeds: dict[str, Seed] = {}
 
 
 def _all_models() -> list[type[models.Model]]:
-    return [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+    return [m for m in apps.get_models(include_auto_created=True)
+            if m._meta.managed and not m._meta.proxy and m._meta.label not in NOT_COPIED]
 
 
 def _pks(model) -> set:
@@ -107,7 +119,4 @@ def _insert(seed: Seed, now: dt.datetime) -> None:
             for f in fields:
                 setattr(copy, f.attname, now if isinstance(getattr(copy, f.attname), dt.datetime) else getattr(copy, f.attname))
             copies.append(copy)
-        model._base_manager.bulk_create(copies)
-        hook = REPLAY_HOOKS.get(model._meta.label)
-        if hook:
-            hook(copies)
+        WRITERS.get(model._meta.label, model._base_manager.bulk_create)(copies)
