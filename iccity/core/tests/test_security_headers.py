@@ -18,7 +18,9 @@ ICCITY = Path(__file__).resolve().parents[2]
 
 def _production_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ICCITY_", "DJANGO_"))}  # conftest sets DJANGO_ALLOW_ASYNC_UNSAFE
-    env.update(ICCITY_SECRET_KEY=secrets.token_urlsafe(48), ICCITY_ALLOWED_HOSTS="example.gov.cn", **extra)
+    # A production configuration: secret key, hosts, and the shared cache (without it check --deploy warns W001).
+    env.update(ICCITY_SECRET_KEY=secrets.token_urlsafe(48), ICCITY_ALLOWED_HOSTS="example.gov.cn",
+               ICCITY_REDIS_URL="redis://127.0.0.1:6379/15", **extra)
     return env
 
 

@@ -70,6 +70,8 @@ def production_env(var_dir: Path, **extra) -> dict[str, str]:
         DATABASE_URL=extra.pop("DATABASE_URL", None) or database_url(), ICCITY_DEBUG="0", ICCITY_VAR_DIR=str(var_dir),
         ICCITY_SECRET_KEY="deploy-test-" + "k" * 50, ICCITY_ALLOWED_HOSTS="127.0.0.1,localhost",
         ICCITY_WORKERS="1", ICCITY_THREADS="4", ICCITY_LOG_LEVEL="WARNING",
+        # The tests stand where nginx stands: they say the request came over HTTPS, as nginx does (else 301).
+        ICCITY_PROXY_SSL_HEADER="X-Forwarded-Proto", ICCITY_TRUSTED_PROXIES="127.0.0.1",
     )
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -107,6 +109,8 @@ def request(port, method, path, *, body=None, headers=None, tls=False, timeout=3
         conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
     else:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        # Straight to `iccity serve`: say what nginx says (TLS ended in front), and where a form came from (CSRF).
+        headers = {"X-Forwarded-Proto": "https", "Origin": f"https://127.0.0.1:{port}", **(headers or {})}
     try:
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
