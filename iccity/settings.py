@@ -35,6 +35,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The test client and the browser tests' live server speak plain HTTP and read uncollected static files: under pytest
+# the TLS-only settings and the hashed static storage stay off. Processes the tests start (gunicorn, check --deploy)
+# are not under pytest and get production settings, which their tests check.
+_UNDER_PYTEST = "pytest" in sys.modules
 DEBUG = os.environ.get("ICCITY_DEBUG", "0") == "1"  # production unless explicitly on (make run sets ICCITY_DEBUG=1)
 ALLOWED_HOSTS = os.environ.get("ICCITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -139,7 +143,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
-WHITENOISE_USE_FINDERS = DEBUG or "pytest" in sys.modules  # serve app static files without collectstatic while developing and testing
+WHITENOISE_USE_FINDERS = DEBUG or _UNDER_PYTEST  # serve app static files without collectstatic while developing and testing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -192,7 +196,7 @@ ICCITY_MAP_TILE_URL = os.environ.get("ICCITY_MAP_TILE_URL", "")
 # ICCITY_PROXY_SSL_HEADER (e.g. X-Forwarded-Proto) so Django trusts it and does not redirect HTTPS requests again.
 # Under pytest the test client and the browser tests' live server speak plain HTTP, so the TLS-only settings (redirect,
 # HSTS, Secure cookies) stay off there; iccity/core/tests/test_security_headers.py checks them in a production process.
-_TLS_ONLY = not DEBUG and "pytest" not in sys.modules
+_TLS_ONLY = not DEBUG and not _UNDER_PYTEST
 SECURE_SSL_REDIRECT = _TLS_ONLY
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if _TLS_ONLY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -269,7 +273,6 @@ if ICCITY_OIDC_ENABLED:
 # Production serving (web): `iccity serve` (gunicorn), hashed static files, shared cache, health, metrics, JSON logs.
 # docs/deploy.md lists every variable. Security headers, HSTS and the DEBUG default belong to the security settings.
 import ipaddress as _ipaddress  # noqa: E402
-import sys as _sys  # noqa: E402
 
 INSTALLED_APPS += ["django_prometheus", "iccity.serving"]
 MIDDLEWARE = [
@@ -312,7 +315,7 @@ else:
 
 # Hashed, pre-compressed static files (collectstatic writes name.<hash>.css plus .gz); nginx and WhiteNoise cache
 # them for a year. Not under pytest: tests and browser tests find static files through the finders, uncollected.
-if not DEBUG and "pytest" not in _sys.modules:
+if not DEBUG and not _UNDER_PYTEST:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "iccity.serving.storage.StaticStorage"},
@@ -320,17 +323,11 @@ if not DEBUG and "pytest" not in _sys.modules:
 ICCITY_STATIC_BROTLI = os.environ.get("ICCITY_STATIC_BROTLI") == "1"
 
 
-def _largest_upload_limit() -> int:
-    """The largest request body any endpoint accepts: every *UPLOAD*BYTES* setting (numbers or per-endpoint dicts)
-    and DATA_UPLOAD_MAX_MEMORY_SIZE. nginx's client_max_body_size must equal it (a test compares them)."""
-    sizes = [DATA_UPLOAD_MAX_MEMORY_SIZE]
-    for name, value in globals().items():
-        if name.isupper() and "UPLOAD" in name and "BYTES" in name:
-            sizes.extend(value.values() if isinstance(value, dict) else [value])
-    return max(int(size) for size in sizes if isinstance(size, (int, float)))
-
-
-ICCITY_MAX_REQUEST_BODY_BYTES = _largest_upload_limit()
+# The largest request body any endpoint accepts: evidence, 5 files at the 20 MB of the delivery.evidence rule plus 1 MB
+# of form fields (core.upload_handlers.largest_request_cap, checked against this by a test). nginx's
+# client_max_body_size equals it (deploy/nginx/iccity.conf, compared by a test); each endpoint's own limit is enforced
+# while the body streams.
+ICCITY_MAX_REQUEST_BODY_BYTES = 101 * 1024 * 1024
 
 # /metrics answers loopback requests, or others with "Authorization: Bearer <token>".
 ICCITY_METRICS_TOKEN = os.environ.get("ICCITY_METRICS_TOKEN", "")

@@ -2,7 +2,7 @@
 without an upward import. Apps above add theirs in their own ``AppConfig.ready()``."""
 from __future__ import annotations
 
-from .registry import Daily, Yearly, register
+from .registry import Daily, Every, Yearly, register
 
 
 def _next_year(now) -> list[str]:
@@ -24,3 +24,10 @@ def register_platform_jobs() -> None:
     register("core.calendar-check", "检查下一年节假日数据", Yearly(12, 1, 9, 0), command=_next_year)
     register("django.clearsessions", "清理过期会话", Daily(3, 0), command=("clearsessions",))
     register("ops.purge-runs", "清理过期运行记录", Daily(3, 10), func=_purge_runs)
+
+    # 等保 8.1.4.3: the audit trail's hash chain is walked every night; a broken link fails the run (jobs page, /healthz).
+    register("core.audit-verify", "审计日志完整性校验（哈希链）", Daily(1, 30), command=("audit", "verify"))
+    # PIPL: complainants' personal data leave closed cases once the retention rule's period has passed.
+    register("core.privacy-anonymise", "匿名化超过保存期限的投诉个人信息", Daily(3, 20), command=("privacy", "anonymise"))
+    # Partial or abandoned uploads (a killed request) are removed once they are an hour old.
+    register("core.sweep-uploads", "清理中断上传的临时文件", Every(minutes=60), command=("sweep_uploads",))

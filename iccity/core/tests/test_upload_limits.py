@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from iccity.core import upload_handlers
@@ -44,6 +45,7 @@ def test_the_api_gets_the_refusal_as_json(client, office_admin, upload_tmp):
 
 def test_the_largest_request_cap_is_what_nginx_should_allow(db):
     assert upload_handlers.largest_request_cap() == 5 * 20 * MB + 1 * MB  # evidence: 5 files × 20 MB + form fields
+    assert upload_handlers.largest_request_cap() == settings.ICCITY_MAX_REQUEST_BODY_BYTES  # what nginx is told
 
 
 def test_sweep_removes_stale_partial_files_only_and_can_run_twice(upload_tmp, settings):
