@@ -67,7 +67,9 @@ def append(event) -> None:
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:  # a flushed test database; the migration creates it everywhere else
-            head = AuditChainHead.objects.create(pk=1)
+            # Concurrent first appends: one inserts, the others' insert waits and does nothing; all then lock it.
+            AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
         event.seq = head.seq + 1
         event.prev_hash = head.row_hash
         event.row_hash = row_hash({name: getattr(event, name) for name in HASHED_FIELDS})
