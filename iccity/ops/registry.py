@@ -12,6 +12,7 @@ job to be run again after its lease expires.
 """
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -19,22 +20,24 @@ from typing import Callable, Sequence
 from django.utils import timezone
 
 
-class Schedule:
+class Schedule(abc.ABC):
     """When a job is due. Times are the site's local time (Asia/Shanghai)."""
 
     def last_slot(self, now: dt.datetime) -> dt.datetime | None:
-        """The most recent scheduled instant at or before ``now`` (None for intervals)."""
-        raise NotImplementedError
+        """The most recent scheduled instant at or before ``now`` (None for intervals, which override is_due)."""
+        return None
 
     def is_due(self, now: dt.datetime, last_start: dt.datetime | None) -> bool:
         slot = self.last_slot(now)
         return last_start is None or last_start < slot
 
+    @abc.abstractmethod
     def next_after(self, now: dt.datetime, last_start: dt.datetime | None) -> dt.datetime:
-        raise NotImplementedError
+        """When the job is next due."""
 
+    @abc.abstractmethod
     def describe(self) -> str:
-        raise NotImplementedError
+        """The schedule in Chinese words, for the jobs page."""
 
     # How long a run may hold the job's lease before another worker may assume it died.
     def default_timeout(self) -> dt.timedelta:
