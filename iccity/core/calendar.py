@@ -15,6 +15,7 @@ one per request / per job rather than one per date. Instances are not refreshed:
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -93,6 +94,7 @@ class WorkdayCalendar:
         """
         self._overrides: dict[dt.date, OverrideDay] | None = dict(overrides) if overrides is not None else None
         self._confirmed_years: set[int] | None = set(covered_years) if covered_years is not None else None
+        self._exception_days: tuple[list[dt.date], list[int]] | None = None
 
     # -- data ------------------------------------------------------------------------------------------------------
 
@@ -224,7 +226,33 @@ class WorkdayCalendar:
         a, b = self._check(a), self._check(b)
         if b < a:
             return -self.workdays_between(b, a)
-        return sum(1 for day in iter_days(a + ONE_DAY, b) if self.is_workday(day))
+        for year in range(a.year + 1, b.year):  # every day counted must be covered, as day_info would check
+            if not self.covers_year(year):
+                raise CalendarDataMissing(year)
+        # Monday–Friday counted arithmetically, then corrected on the few days a notice or an override changes
+        # (day_info stays the single definition of a working day): no walk over every day of a long span.
+        weeks, rest = divmod((b - a).days, 7)
+        first = (a.weekday() + 1) % 7
+        count = weeks * 5 + sum(1 for i in range(rest) if (first + i) % 7 < 5)
+        dates, deltas = self._exceptions()
+        lo, hi = bisect.bisect_right(dates, a), bisect.bisect_right(dates, b)
+        return count + sum(deltas[lo:hi])
+
+    def _exceptions(self) -> tuple[list[dt.date], list[int]]:
+        """Sorted days whose working status differs from plain Monday–Friday, with +1 (works on a weekend) or −1
+        (off on a weekday); built once per instance, like the overrides it reads."""
+        if self._exception_days is None:
+            self._load()
+            dates, deltas = [], []
+            for day in sorted(set(self._overrides) | set(_cc.workdays) | set(_cc.holidays)):
+                if not self.covers_year(day.year):
+                    continue  # never counted: a span reaching that year is refused above
+                delta = int(self.day_info(day).is_workday) - int(day.weekday() < 5)
+                if delta:
+                    dates.append(day)
+                    deltas.append(delta)
+            self._exception_days = (dates, deltas)
+        return self._exception_days
 
     def month(self, year: int, month: int) -> list[DayInfo]:
         """Every day of a month (for the ``calendar show`` command and pages)."""

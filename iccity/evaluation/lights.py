@@ -248,13 +248,18 @@ def gather(version, on: dt.date, task_ids=None) -> tuple[list, dict[int, TaskInp
                                             progress__isnull=False, report__cycle__period_end__lte=on)
               .order_by("-report__cycle__period_end", "-report__is_lead", "-submitted_at"))
     # not select_related("version"): PlanVersion.parsed is the parser's whole output, decoded again for every row
+    # one correlated subquery picks the revision (it was run twice, once per column); its two columns come after
     tasks_qs = version.tasks.select_related("group").annotate(
-        reported_progress=Subquery(latest.values("progress")[:1]),
-        reported_period=Subquery(latest.values("report__cycle__label")[:1]),
+        reported_revision=Subquery(latest.values("pk")[:1]),
     ).order_by("kind", "number")
     if task_ids is not None:
         tasks_qs = tasks_qs.filter(pk__in=task_ids)
     tasks = list(tasks_qs)
+    revision_ids = {t.reported_revision for t in tasks if t.reported_revision is not None}
+    reported = ({pk: (progress, label) for pk, progress, label in ReportRevision.objects.filter(pk__in=revision_ids)
+                 .values_list("pk", "progress", "report__cycle__label")} if revision_ids else {})
+    for t in tasks:
+        t.reported_progress, t.reported_period = reported.get(t.reported_revision, (None, None))
     ids = [t.pk for t in tasks]
     inputs = {t.pk: TaskInputs() for t in tasks}
     if not tasks:

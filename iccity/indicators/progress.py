@@ -396,13 +396,14 @@ def adopted_target(indicator, *, area: str = "西青区", as_of: dt.date | None 
 
 
 def _chosen_points(observations) -> dict[int, list[SeriesPoint]]:
-    """Latest vintage of each period per indicator (rows ordered as in ``series``; the last one wins)."""
+    """Latest vintage of each period per indicator (rows ordered as in ``series``; the last one wins).
+
+    ``observations`` are the tuples of ``_latest_series_rows``: (indicator_id, period, period_end, value, growth_rate,
+    release_id, release title, release published_on)."""
     chosen: dict[int, dict] = {}
-    for obs in observations:
-        chosen.setdefault(obs.indicator_id, {})[obs.period] = obs
-    return {pk: [SeriesPoint(o.period, o.period_end, o.value, o.growth_rate, o.release_id, o.release.title,
-                             o.release.published_on)
-                 for o in by_period.values() if o.value is not None or o.growth_rate is not None]
+    for row in observations:
+        chosen.setdefault(row[0], {})[row[1]] = row
+    return {pk: [SeriesPoint(*row[1:]) for row in by_period.values() if row[3] is not None or row[4] is not None]
             for pk, by_period in chosen.items()}
 
 
@@ -411,10 +412,10 @@ def _latest_series_rows(indicator_ids, area, as_of, cumulative=False):
 
     return (Observation.objects.filter(indicator_id__in=indicator_ids, area=area, breakdown_kind="",
                                        breakdown_value="", is_cumulative=cumulative, release__published_on__lte=as_of)
-            .select_related("release")
-            # only what _chosen_points reads: building full rows was half of the command screen's time (bench-web)
-            .only("indicator_id", "period", "period_end", "value", "growth_rate", "release_id", "release__title",
-                  "release__published_on")
+            # tuples of only what _chosen_points reads: building model rows (even with .only) was most of the
+            # command screen's time with five years of observations (bench-web)
+            .values_list("indicator_id", "period", "period_end", "value", "growth_rate", "release_id",
+                         "release__title", "release__published_on")
             .order_by("indicator_id", "period_end", "period", "release__published_on", "release_id"))
 
 
