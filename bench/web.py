@@ -27,6 +27,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from behind_proxy import HEADERS, as_proxied  # bench/: the load generator speaks to the server as nginx does
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PUBLIC = {"home", "public progress", "indicators", "indicator", "events", "complaint form", "complaint submit", "healthz"}
@@ -124,7 +126,7 @@ def _wait(url: str, process, timeout: float = 90) -> None:
         if process.poll() is not None:
             raise SystemExit(f"server exited ({process.returncode})")
         try:
-            urllib.request.urlopen(url, timeout=2)
+            urllib.request.urlopen(urllib.request.Request(url, headers=HEADERS), timeout=2)
             return
         except Exception:  # noqa: BLE001
             time.sleep(0.5)
@@ -165,7 +167,7 @@ def solo(host: str, accounts: dict, runs: int = 5) -> dict[str, float]:
     import requests
 
     def session(kind: str | None):
-        s = requests.Session()
+        s = as_proxied(requests.Session(), host)
         if kind:
             form = s.get(f"{host}/delivery/login/")
             s.post(form.url, data={"username": accounts[kind][0]["username"],
@@ -213,6 +215,7 @@ def main() -> None:
     env.update(DATABASE_URL=db, ICCITY_VAR_DIR=str(tmp / "var"), ICCITY_SECRET_KEY="bench-" + "x" * 50,
                ICCITY_DEBUG="0", ICCITY_ALLOWED_HOSTS="127.0.0.1,localhost", ICCITY_TRUSTED_PROXIES="127.0.0.1",
                ICCITY_BIND=f"127.0.0.1:{port}", ICCITY_ACCESS_LOG="",
+               ICCITY_PROXY_SSL_HEADER="X-Forwarded-Proto",  # the load generator speaks as nginx (bench/behind_proxy.py)
                ICCITY_OTP_REQUIRED="0")  # the benchmark measures pages, not the second-factor step of signing in
     processes = []
     try:

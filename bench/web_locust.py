@@ -15,6 +15,8 @@ import time
 
 from locust import HttpUser, between, task
 
+from behind_proxy import as_proxied
+
 ACCOUNTS = json.loads(open(os.environ["BENCH_ACCOUNTS"]).read())
 _next = {kind: itertools.count() for kind in ("liaison", "reviewer", "leader")}
 _ip = itertools.count(1)
@@ -30,6 +32,7 @@ class Staff(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
+        as_proxied(self.client, self.host)
         accounts = ACCOUNTS[self.kind]
         self.account = accounts[next(_next[self.kind]) % len(accounts)]
         form = self.client.get("/delivery/login/", name="login form")  # follows to wherever the login lives
@@ -107,6 +110,7 @@ class Public(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
+        as_proxied(self.client, self.host)
         n = next(_ip)
         # Each visitor is its own client address (as nginx's X-Real-IP), so the complaint rate limit is per person.
         self.client.headers["X-Real-IP"] = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
