@@ -213,7 +213,7 @@ def standing_rules(body: str) -> tuple[str, list[str]]:
     folded = fold(body)
     names: list[str] = []
     keep: list[str] = []
-    for offset, sentence in _split_top_keep(folded, "。；"):
+    for offset, sentence in _split_top(folded, "。；", keep_separator=True):
         if not _STANDING_RE.search(sentence):
             keep.append(body[offset:offset + len(sentence)])
             continue
@@ -223,22 +223,6 @@ def standing_rules(body: str) -> tuple[str, list[str]]:
                 if looks_like_unit(name):
                     names.append(name)
     return "".join(keep).rstrip("。；，"), names
-
-
-def _split_top_keep(folded: str, seps: str) -> list[tuple[int, str]]:
-    """Sentences at depth 0 with their separator kept."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(folded):
-        if ch in "（〔【":
-            depth += 1
-        elif ch in "）〕】":
-            depth = max(0, depth - 1)
-        elif ch in seps and depth == 0:
-            out.append((start, folded[start:i + 1]))
-            start = i + 1
-    if folded[start:].strip():
-        out.append((start, folded[start:]))
-    return out
 
 
 def _tiers(folded: str) -> list[tuple[str | None, int, int, str]]:
@@ -327,8 +311,8 @@ def _merge_collectives(pieces: list[str]) -> list[str]:
 _OPEN_COLLECTIVE_RE = re.compile(r"各?[省市区县镇乡](?:（[^（）]{1,3}）)?")
 
 
-def _split_top(folded: str, seps: str) -> list[tuple[int, str]]:
-    """Split at separators outside brackets; returns (offset, piece)."""
+def _split_top(folded: str, seps: str, *, keep_separator: bool = False) -> list[tuple[int, str]]:
+    """Split at separators outside brackets; returns (offset, piece), the separator kept on its piece if asked."""
     out, depth, start = [], 0, 0
     for i, ch in enumerate(folded):
         if ch in "（〔【":
@@ -336,7 +320,7 @@ def _split_top(folded: str, seps: str) -> list[tuple[int, str]]:
         elif ch in "）〕】":
             depth = max(0, depth - 1)
         elif ch in seps and depth == 0:
-            out.append((start, folded[start:i]))
+            out.append((start, folded[start:i + 1 if keep_separator else i]))
             start = i + 1
     out.append((start, folded[start:]))
     return [(o, p) for o, p in out if p.strip()]
