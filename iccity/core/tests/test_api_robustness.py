@@ -5,22 +5,7 @@ import json
 
 import pytest
 
-from iccity.core import clock
-from iccity.delivery.tests.conftest import TODAY, Cast
 
-
-@pytest.fixture
-def world(xiqing_plan, django_user_model):
-    from iccity.core.actions import do_ensure_rules
-    from iccity.delivery.actions import do_dispatch_plan, do_open_cycle
-    from iccity.evaluation.initial_data import default_rules
-
-    do_ensure_rules(default_rules())  # the lights and scoring rules, as iccity bootstrap loads them
-    with clock.travel(TODAY):
-        cast = Cast(django_user_model, xiqing_plan)
-        do_dispatch_plan(cast.version, scope=cast.scope("office"), on=TODAY)
-        do_open_cycle(cast.version.plan, TODAY, scope=cast.scope("office"))
-        yield cast
 
 
 def test_lights_on_a_day_before_any_light_rule_is_a_400_naming_the_rule(client, world):

@@ -18,26 +18,12 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from schemathesis import checks  # noqa: E402
 
 from iccity.core import clock  # noqa: E402
-from iccity.delivery.tests.conftest import TODAY, Cast  # noqa: E402
+from iccity.delivery.tests.conftest import TODAY  # noqa: E402
 
 EXAMPLES = 25  # per operation and role: ~36 operations × 2 roles × 25 ≈ 1,800 requests
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_schema_conformance, checks.response_headers_conformance]
 
-
-@pytest.fixture
-def world(xiqing_plan, django_user_model):
-    """The delivery loop under way: plan dispatched, a reporting cycle open, so ids in the API point at real rows."""
-    from iccity.core.actions import do_ensure_rules
-    from iccity.delivery.actions import do_dispatch_plan, do_open_cycle
-    from iccity.evaluation.initial_data import default_rules
-
-    do_ensure_rules(default_rules())  # the lights and scoring rules, as iccity bootstrap loads them
-    with clock.travel(TODAY):
-        cast = Cast(django_user_model, xiqing_plan)
-        do_dispatch_plan(cast.version, scope=cast.scope("office"), on=TODAY)
-        do_open_cycle(cast.version.plan, TODAY, scope=cast.scope("office"))
-        yield cast
 
 
 @pytest.fixture
