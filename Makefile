@@ -13,7 +13,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-fast check-python migrate bootstrap clean bench bench-consumption bench-evaluation
+.PHONY: lint lint-baseline setup run test test-fast check-python migrate bootstrap clean bench bench-consumption bench-evaluation
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -87,5 +87,12 @@ clean:
 
 # -- uploads (issue 12): peak-memory benchmark of refused hostile uploads (streamed bodies, zip bombs)
 .PHONY: bench-uploads
+# Lint ratchet (also a test in make test): ruff + mypy, no (file, rule) count above lint-baseline.json.
+lint: setup
+	$(BIN)/python tools/lint_ratchet.py check
+
+lint-baseline: setup
+	$(BIN)/python tools/lint_ratchet.py update
+
 bench-uploads: setup
 	$(BIN)/python bench/uploads.py --sizes 100,1000
