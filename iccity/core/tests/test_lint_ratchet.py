@@ -20,7 +20,8 @@ def test_a_finding_above_the_baseline_is_a_regression_and_fewer_are_not():
     baseline = {"ruff:iccity/x.py": {"E501": 2}}
     assert ratchet.regressions(Counter({("ruff:iccity/x.py", "E501"): 2}), baseline) == []
     assert ratchet.regressions(Counter({("ruff:iccity/x.py", "E501"): 1}), baseline) == []
-    assert ratchet.regressions(Counter({("ruff:iccity/x.py", "E501"): 3}), baseline) == ["ruff:iccity/x.py E501: 3 (baseline 2)"]
+    assert ratchet.regressions(Counter({("ruff:iccity/x.py", "E501"): 3}), baseline) == [
+        "ruff:iccity/x.py E501: 3 (baseline 2)"]
     assert ratchet.regressions(Counter({("mypy:iccity/new.py", "arg-type"): 1}), baseline) == [
         "mypy:iccity/new.py arg-type: 1 (baseline 0)"]
 
