@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.urls import reverse
 
 from iccity.workspaces.registry import OFFICE, TASKFORCE, UNIT, Row, Section, landing, register
@@ -87,7 +87,7 @@ def _overdue_reports_section(actor, limit, today, *, task_force: bool) -> Sectio
     if cycles and count:
         unsent = (reports if reports is not None else Report.objects.all()).filter(
             cycle__in=cycles, reached_review_at__isnull=True)
-        by_unit = list(unsent.values("unit_id", "unit__name").annotate(first_due=Min("cycle__due_on"))
+        by_unit = list(unsent.values("unit_id", "unit__name").annotate(first_due=Min("cycle__due_on"), n=Count("id"))
                        .order_by("first_due", "unit__sort_order", "unit__name")[:limit])
     cycle = cycles[0] if cycles else None
     section_url = _url("delivery:overview", cycle=cycle.pk if cycle else None, sort="overdue")
@@ -95,7 +95,7 @@ def _overdue_reports_section(actor, limit, today, *, task_force: bool) -> Sectio
         key="", title="逾期未报的报告", count=count, url=section_url, link_text="查看督办总览", severity="overdue",
         empty_text="没有逾期未报的报告",
         rows=[Row(text=f"{row['unit__name']}", url=_url("delivery:overview", cycle=cycle.pk, unit=row["unit_id"]),
-                  due=row["first_due"], severity="overdue") for row in by_unit])
+                  due=row["first_due"], severity="overdue", note=f"逾期未报{row['n']}份") for row in by_unit])
 
 
 def office_overdue_reports(actor, limit, today):
@@ -111,8 +111,11 @@ def _overdue_items_section(actor, limit, today, *, task_force: bool) -> Section:
     count = figures.item_counts(items, today).items_overdue
     rows = list(items.filter(figures.overdue_at(today)).select_related("task", "lead_unit")
                 .order_by("deadline", "id")[:limit]) if count else []
+    forces = sorted(actor.task_forces) if task_force else []
     return Section(
         key="", title="逾期事项", count=count, severity="overdue", empty_text="没有逾期事项",
+        url=_url("delivery:overview", task_force=forces[0] if len(forces) == 1 else None, sort="overdue"),
+        link_text="按单位查看",
         rows=[Row(text=f"{w.title} · {w.lead_unit.name}", url=reverse("delivery:task", args=[w.task_id]),
                   due=w.deadline, severity="overdue", note=f"逾期{(today - w.deadline).days}天") for w in rows])
 

@@ -36,7 +36,8 @@ def office_red_lights(actor, limit, today):
     colours = _worst_colours(rules)
     red = TaskLight.objects.filter(colour__in=colours, task__version_id__in=_latest_versions())
     rows = list(red.select_related("task").order_by("task__kind", "task__number")[:limit])
-    label = rules.label(colours[0]) if colours else "红灯"
+    label = rules.label(colours[0]) if colours else "红"
+    label = label if label.endswith("灯") else f"{label}灯"
     return Section(
         key="", title=f"{label}任务", count=red.count(), severity="overdue", url=reverse("evaluation:leader"),
         link_text="查看领导摘要", empty_text=f"没有{label}任务",
