@@ -41,10 +41,9 @@ def _review_section(actor, limit: int, today: dt.date, *, task_force: bool) -> S
         pending = pending.filter(task_id__in=_driven_tasks(actor))
     rows = list(pending.select_related("task", "unit", "cycle").order_by("cycle__due_on", "reached_review_at", "id")[:limit])
     count = pending.count()
-    late = any(r.cycle.due_on < today for r in rows)
     return Section(
         key="", title="待审核报告", count=count, url=_url("delivery:review", state=ReportState.UNIT_APPROVED),
-        link_text="打开审核队列", severity="due_soon" if late else "attention", empty_text="没有待审核的报告",
+        link_text="打开审核队列", severity="attention", empty_text="没有待审核的报告",
         rows=[Row(text=f"{_task_label(r.task)} · {r.unit.name}", url=reverse("delivery:report", args=[r.pk]),
                   due=r.cycle.due_on, note=r.cycle.label) for r in rows])
 
