@@ -13,7 +13,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: lint lint-baseline setup run test test-fast check-python migrate bootstrap clean bench bench-consumption bench-evaluation
+.PHONY: lint lint-baseline setup run test test-fast check-python migrate bootstrap clean bench bench-consumption bench-evaluation bench-workspaces
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -72,7 +72,11 @@ bench-evaluation: setup
 bench-plan-parse: setup
 	$(BIN)/python bench/plan_parse.py
 
-bench: bench-evaluation bench-consumption
+# desks (issue 15): office workbench and task-force desk on the 5-year dataset, against the leader summary
+bench-workspaces: setup
+	$(BIN)/python bench/workspaces.py
+
+bench: bench-evaluation bench-consumption bench-workspaces
 
 # Production serving (web): vendor files without the dev environment (docs/deploy.md), and the load benchmark of
 # `iccity serve` on PostgreSQL + Redis (bench/web.py; BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SECONDS).

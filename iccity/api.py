@@ -24,6 +24,7 @@ api.add_router("/events", "iccity.events.api.router")
 api.add_router("/surveys", "iccity.surveys.api.router")
 api.add_router("/credit", "iccity.credit.api.router")
 api.add_router("/ops", "iccity.ops.api.router")
+api.add_router("/workspaces", "iccity.workspaces.api.router")
 
 
 # Production security: an unexpected error is logged and answered with a short JSON 500, never a traceback (ninja's

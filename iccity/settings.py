@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "iccity.core",
     "iccity.orgs",
     "iccity.ops",  # production: job registry, worker, backups (below the apps that register jobs)
+    "iccity.workspaces",  # desks per role: registry filled by the apps above
     "iccity.plans",
     "iccity.delivery",
     "iccity.indicators",
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iccity.core.context_processors.demo_data",
+                "iccity.workspaces.context_processors.workspaces",
             ],
         },
     },
@@ -228,7 +230,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "delivery:home"  # 我的任务 sends people without a unit role on to their own queue
+LOGIN_REDIRECT_URL = "workspaces:home"  # each person lands on their desk (office, task force, leader, unit)
 AXES_HANDLER = "iccity.core.identity.LockoutHandler"      # separate limits per account and per client (from the rule)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]     # each counted on its own: one account, one client
 AXES_FAILURE_LIMIT = "iccity.core.identity.lockout_failure_limit"

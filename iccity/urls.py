@@ -35,5 +35,6 @@ urlpatterns = identity_urlpatterns + [
     path("credit/", include("iccity.credit.urls")),
     path("ops/", include("iccity.ops.urls")),  # operations (helper "ops"): scheduled jobs page
     path("", include("iccity.serving.urls")),  # production serving: /healthz, /metrics
+    path("", include("iccity.workspaces.urls")),  # / → the person's desk
     path("", include("iccity.plans.urls")),
 ]

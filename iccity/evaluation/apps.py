@@ -12,6 +12,10 @@ class EvaluationConfig(AppConfig):
 
         report_submitted.connect(_check_submitted_report, dispatch_uid="evaluation.quality.check_submitted")
 
+        from .workbench import register_workbench
+
+        register_workbench()
+
         from iccity.ops.registry import Daily, register
 
         # The tick recomputes lights every 15 minutes too; this run just after midnight catches deadlines that passed.

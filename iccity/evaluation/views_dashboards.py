@@ -16,11 +16,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from iccity.core import clock
-from iccity.orgs.permissions import actor_for, office_required
+from iccity.orgs.permissions import actor_for
 
 from . import lights as lights_mod
 from . import ratings as ratings_mod
-from .views_lights import current_version
+from .views_lights import current_version, reads_internal
 
 __all__ = ["command", "leader", "public"]
 
@@ -143,10 +143,16 @@ def _chart_data(summary: dict, trend: list[dict], dims: dict) -> dict:
     }
 
 
-@office_required
 def command(request):
-    """The office command screen (指挥大屏): its own full-screen layout, not the site chrome."""
+    """The office command screen (指挥大屏): its own full-screen layout, not the site chrome. Read-only, so district
+    leaders open it too (watching dashboards is their job); nobody else."""
     from .models import LightTransition
+
+    actor = actor_for(request)
+    if actor.is_public:
+        return redirect_to_login(request.get_full_path())
+    if not actor.reads_everything:
+        raise PermissionDenied(_("只有领导小组办公室和区领导可以查看指挥大屏"))
 
     today = clock.today()
     version = current_version(request)
@@ -167,8 +173,8 @@ def leader(request):
     actor = actor_for(request)
     if actor.is_public:
         return redirect_to_login(request.get_full_path())
-    if not actor.reads_everything:
-        raise PermissionDenied(_("只有区领导和领导小组办公室可以查看领导摘要"))
+    if not reads_internal(actor):
+        raise PermissionDenied(_("只有区领导、领导小组办公室和专班可以查看领导摘要"))
     today = clock.today()
     version = current_version(request)
     summary = lights_summary(version, today)
@@ -182,6 +188,8 @@ def leader(request):
         "figures": current_figures(version, today),
         "top": scores[:5], "bottom": scores[-5:][::-1] if len(scores) > 5 else [], "trend": overdue_trend(version, today, 6),
         "colour_labels": {c["code"]: c["label"] for c in summary["colours"]},
+        # drill-down only where the click will work: ratings and the command screen are for office and leaders
+        "may_open_command": actor.reads_everything, "may_open_ratings": actor.reads_everything, "nav": "leader",
     })
 
 

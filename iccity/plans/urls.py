@@ -4,7 +4,7 @@ from . import views, views_review
 
 app_name = "plans"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("plans/", views.home, name="home"),
     path("plans/import/", views.import_plan, name="import_new"),
     path("plans/import/drafts/<int:pk>/", views_review.review, name="review"),
     path("plans/import/drafts/<int:pk>/correct/", views_review.correct, name="review_correct"),

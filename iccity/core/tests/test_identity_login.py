@@ -28,7 +28,7 @@ def test_unit_staff_and_the_office_use_the_same_login_page(client, liaison, offi
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and "登录推进平台" in page.content.decode() and 'name="password"' in page.content.decode()
     response = login(client, "liaison01", PASSWORD)
-    assert response.status_code == 302 and response.url == "/delivery/"
+    assert response.status_code == 302 and response.url == "/"  # then on to the person's desk
     assert is_signed_in(client)
 
 

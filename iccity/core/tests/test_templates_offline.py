@@ -50,6 +50,6 @@ def test_rendered_pages_contain_no_external_url(client, name, args):
 
 
 def test_rendered_seed_overview_contains_no_external_url(xiqing_plan, client):
-    html = client.get("/", follow=True).content.decode()
+    html = client.get(reverse("plans:home"), follow=True).content.decode()
     assert "echarts.min.js" in html and "htmx" in html
     assert EXTERNAL_ATTR.findall(html) == []

@@ -39,7 +39,7 @@ def assert_only_local(hosts):
 
 
 def test_overview_shows_the_plan_tasks_lead_marks_and_chart(seed_plan, live_server, page, requested_hosts):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/plans/")
     assert page.url.endswith("/plans/xiqing-icc/")
     assert page.locator("h1").inner_text() == "西青区加快建设国际消费中心城市行动方案（2023—2027年）"
     assert page.locator(".task-group .task-card").count() == 21

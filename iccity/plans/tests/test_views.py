@@ -42,14 +42,14 @@ def html(response) -> str:
 # ---------------------------------------------------------------- home and overview
 
 def test_home_without_plan_is_a_friendly_page(db, client):
-    response = client.get("/")
+    response = client.get(reverse("plans:home"))
     assert response.status_code == 200
     assert "尚未导入行动方案" in html(response)
 
 
 def test_home_redirects_to_the_current_plan(plan_v1, client):
-    assert client.get("/").url == reverse("plans:overview", args=[SLUG])
-    assert client.get("/?to=matrix").url == reverse("plans:matrix", args=[SLUG])
+    assert client.get(reverse("plans:home")).url == reverse("plans:overview", args=[SLUG])
+    assert client.get(reverse("plans:home") + "?to=matrix").url == reverse("plans:matrix", args=[SLUG])
 
 
 def test_overview_shows_title_goals_groups_tasks_and_counts(plan_v1, client):
@@ -333,7 +333,7 @@ SEED_GROUPS = ["提升载体能级，打造区域地标商圈", "发挥资源优
 
 
 def test_seed_overview_shows_all_21_tasks_groups_and_counts(xiqing_plan, client):
-    response = client.get("/", follow=True)
+    response = client.get(reverse("plans:home"), follow=True)
     page = html(response)
     assert response.redirect_chain[-1][0] == reverse("plans:overview", args=[XIQING_PLAN_SLUG])
     assert "西青区加快建设国际消费中心城市行动方案（2023—2027年）" in page

@@ -1,0 +1,1 @@
+"""Nothing to administer: desks follow the roles (orgs.RoleAssignment, edited in the orgs admin)."""
