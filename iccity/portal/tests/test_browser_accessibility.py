@@ -1,0 +1,74 @@
+"""WCAG 2.1 AA and small screens, in Debian's Chromium with axe-core (issue 15): one session per role walks its key
+pages and axe finds no serious or critical violation; every public page fits a 360 px wide phone without sideways
+scrolling. All violations of a walk are collected before asserting, so one run lists everything to fix."""
+from __future__ import annotations
+
+import pytest
+
+from iccity.core.testing.axe import axe_violations, describe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+NARROW = {"width": 360, "height": 780}
+DESKTOP = {"width": 1366, "height": 900}
+PUBLIC_PAGES = ["/public/", "/evaluation/public/", "/indicators/", "/events/", "/places/", "/complaints/new/",
+                "/complaints/track/", "/surveys/", "/credit/"]
+OFFICE_PAGES = ["/delivery/review/", "/delivery/overview/", "/evaluation/leader/", "/evaluation/command/",
+                "/evaluation/ratings/", "/evaluation/league/", "/reports/documents/", "/reports/ledger/",
+                "/complaints/cases/"]
+
+
+@pytest.fixture
+def cast(transactional_db, builder, django_user_model):
+    from iccity.evaluation.tests.conftest import make_user
+    from iccity.orgs.models import Role
+
+    builder.build(1)
+    make_user(django_user_model, "office1", Role.OFFICE_ADMIN)
+    make_user(django_user_model, "liaison1", Role.LIAISON, unit=builder.lead_of(builder.tasks[0]))
+    return builder
+
+
+def _login(page, live_server, username: str, next_url: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pass-123456")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _check(page, url: str, found: dict) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (url, response and response.status)
+    page.wait_for_load_state("networkidle")
+    violations = axe_violations(page)
+    if violations:
+        found[f"{url} @{page.viewport_size['width']}px"] = describe(violations)
+
+
+def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
+    found, overflow = {}, {}
+    pages = PUBLIC_PAGES + [f"/plans/{cast.plan.slug}/", f"/plans/{cast.plan.slug}/matrix/"]
+    for size in (PHONE, NARROW):
+        page.set_viewport_size(size)
+        for path in pages:
+            _check(page, live_server.url + path, found)
+            if size is NARROW:
+                width = page.evaluate("() => document.documentElement.scrollWidth")
+                if width > NARROW["width"]:
+                    overflow[path] = width
+    assert not found, "\n\n".join(f"{where}\n{what}" for where, what in found.items())
+    assert not overflow, f"页面在 360px 宽度下横向溢出：{overflow}"
+
+
+def test_staff_pages_pass_axe(cast, live_server, page):
+    found = {}
+    page.set_viewport_size(DESKTOP)
+    _login(page, live_server, "liaison1", "/delivery/")
+    _check(page, live_server.url + "/delivery/", found)
+    page.context.clear_cookies()
+    _login(page, live_server, "office1", OFFICE_PAGES[0])
+    for path in OFFICE_PAGES:
+        _check(page, live_server.url + path, found)
+    assert not found, "\n\n".join(f"{where}\n{what}" for where, what in found.items())
