@@ -42,9 +42,13 @@ def _check(page, url: str, found: dict) -> None:
     response = page.goto(url)
     assert response is not None and response.status == 200, (url, response and response.status)
     page.wait_for_load_state("networkidle")
-    violations = axe_violations(page)
-    if violations:
-        found[f"{url} @{page.viewport_size['width']}px"] = describe(violations)
+    problems = [describe(axe_violations(page))]
+    # landmarks: one main region and one h1 per page, so a screen reader can jump to the content and its title
+    counts = page.evaluate("() => [document.querySelectorAll('main').length, document.querySelectorAll('h1').length]")
+    if counts != [1, 1]:
+        problems.append(f"main × {counts[0]}, h1 × {counts[1]}（应各一个）")
+    if any(problems):
+        found[f"{url} @{page.viewport_size['width']}px"] = "\n".join(p for p in problems if p)
 
 
 def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
