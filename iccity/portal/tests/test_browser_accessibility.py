@@ -20,7 +20,7 @@ OFFICE_PAGES = ["/delivery/review/", "/delivery/overview/", "/evaluation/leader/
 
 
 @pytest.fixture
-def cast(transactional_db, builder, django_user_model):
+def cast(transactional_db, builder, open_wave, django_user_model):
     from iccity.evaluation.tests.conftest import make_user
     from iccity.orgs.models import Role
 
@@ -53,7 +53,7 @@ def _check(page, url: str, found: dict) -> None:
 
 def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
     found, overflow = {}, {}
-    pages = PUBLIC_PAGES + [f"/plans/{cast.plan.slug}/", f"/plans/{cast.plan.slug}/matrix/"]
+    pages = PUBLIC_PAGES + [f"/plans/{cast.plan.slug}/", f"/plans/{cast.plan.slug}/matrix/", "/surveys/2026h2/zhongbei/"]
     for size in (PHONE, NARROW):
         page.set_viewport_size(size)
         for path in pages:

@@ -111,3 +111,11 @@ def test_every_link_on_the_portal_opens_for_an_anonymous_visitor(client, builder
     for href in internal:
         response = client.get(href)
         assert response.status_code == 200, (href, response.status_code, response.get("Location"))
+
+
+def test_portal_offers_the_open_survey_for_each_of_its_areas(client, builder, open_wave):
+    hrefs = _main(client.get("/public/").content.decode()).hrefs
+    for area in open_wave.areas.all():
+        url = reverse("surveys:form", args=[open_wave.code, area.code])
+        assert url in hrefs
+        assert client.get(url).status_code == 200
