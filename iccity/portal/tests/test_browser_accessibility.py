@@ -27,6 +27,8 @@ def cast(transactional_db, builder, open_wave, django_user_model):
     builder.build(1)
     make_user(django_user_model, "office1", Role.OFFICE_ADMIN)
     make_user(django_user_model, "liaison1", Role.LIAISON, unit=builder.lead_of(builder.tasks[0]))
+    make_user(django_user_model, "leader1", Role.LEADER)
+    make_user(django_user_model, "force1", Role.TASK_FORCE_LEAD, task_force=builder.forces[0])
     return builder
 
 
@@ -53,7 +55,11 @@ def _check(page, url: str, found: dict) -> None:
 
 def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
     found, overflow = {}, {}
-    pages = PUBLIC_PAGES + [f"/plans/{cast.plan.slug}/", f"/plans/{cast.plan.slug}/matrix/", "/surveys/2026h2/zhongbei/"]
+    from iccity.indicators.models import Indicator
+
+    indicator = Indicator.objects.filter(published=True).order_by("code").first()
+    pages = PUBLIC_PAGES + [f"/plans/{cast.plan.slug}/", f"/plans/{cast.plan.slug}/matrix/", "/surveys/2026h2/zhongbei/",
+                            f"/indicators/{indicator.code}/"]
     for size in (PHONE, NARROW):
         page.set_viewport_size(size)
         for path in pages:
@@ -67,12 +73,16 @@ def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
 
 
 def test_staff_pages_pass_axe(cast, live_server, page):
+    """Each role's landing page and key pages: liaison, task-force lead, district leader, office."""
+    task = cast.tasks[0]
+    walks = [("liaison1", ["/delivery/"]), ("force1", ["/delivery/", "/delivery/review/"]),
+             ("leader1", ["/evaluation/leader/"]),
+             ("office1", OFFICE_PAGES + [f"/evaluation/tasks/{task.pk}/", f"/delivery/tasks/{task.pk}/"])]
     found = {}
     page.set_viewport_size(DESKTOP)
-    _login(page, live_server, "liaison1", "/delivery/")
-    _check(page, live_server.url + "/delivery/", found)
-    page.context.clear_cookies()
-    _login(page, live_server, "office1", OFFICE_PAGES[0])
-    for path in OFFICE_PAGES:
-        _check(page, live_server.url + path, found)
+    for username, paths in walks:
+        page.context.clear_cookies()
+        _login(page, live_server, username, paths[0])
+        for path in paths:
+            _check(page, live_server.url + path, found)
     assert not found, "\n\n".join(f"{where}\n{what}" for where, what in found.items())
