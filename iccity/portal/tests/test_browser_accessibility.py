@@ -17,6 +17,18 @@ PUBLIC_PAGES = ["/public/", "/evaluation/public/", "/indicators/", "/events/", "
 OFFICE_PAGES = ["/delivery/review/", "/delivery/overview/", "/evaluation/leader/", "/evaluation/command/",
                 "/evaluation/ratings/", "/evaluation/league/", "/reports/documents/", "/reports/ledger/",
                 "/complaints/cases/"]
+PHONE_LISTS = ["/delivery/overview/", "/evaluation/league/", "/evaluation/ratings/", "/complaints/cases/",
+               "/reports/documents/"]
+
+# Text squeezed into a column a few characters wide (names 3-4 characters a line, labels one character per line):
+# table cells, captions and labels of 4+ characters narrower than three characters. Vertical headers are meant so.
+SQUEEZED = """() => Array.from(document.querySelectorAll('main th, main td, main caption, main label'))
+  .filter(el => !el.closest('table.responsive thead, .visually-hidden') && el.getClientRects().length
+          && getComputedStyle(el).writingMode === 'horizontal-tb'
+          && (el.textContent.match(/[\\u4e00-\\u9fff]/g) || []).length >= 4
+          && el.getBoundingClientRect().right > 0 && el.getBoundingClientRect().left < innerWidth
+          && el.clientWidth < 3 * parseFloat(getComputedStyle(el).fontSize))
+  .map(el => el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 16))"""
 
 
 @pytest.fixture
@@ -68,6 +80,9 @@ def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
                 width = page.evaluate("() => document.documentElement.scrollWidth")
                 if width > NARROW["width"]:
                     overflow[path] = width
+                squeezed = page.evaluate(SQUEEZED)
+                if squeezed:
+                    overflow[path + " 挤成窄列"] = squeezed
     assert not found, "\n\n".join(f"{where}\n{what}" for where, what in found.items())
     assert not overflow, f"页面在 360px 宽度下横向溢出：{overflow}"
 
@@ -85,4 +100,12 @@ def test_staff_pages_pass_axe(cast, live_server, page):
         _login(page, live_server, username, paths[0])
         for path in paths:
             _check(page, live_server.url + path, found)
+    # the office's main lists on a phone: cards or a scroll box, never squeezed columns or a page wider than the screen
+    page.set_viewport_size(NARROW)
+    for path in PHONE_LISTS:
+        page.goto(live_server.url + path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        squeezed = page.evaluate(SQUEEZED)
+        if width > NARROW["width"] or squeezed:
+            found[f"{path} @360px"] = f"scrollWidth {width}; 挤成窄列：{squeezed}"
     assert not found, "\n\n".join(f"{where}\n{what}" for where, what in found.items())

@@ -13,9 +13,10 @@
     table.querySelectorAll("tbody tr").forEach(function (row) {
       var col = 0;
       Array.prototype.forEach.call(row.children, function (cell) {
-        var name = names[col];
-        if (name && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", name);
-        col += parseInt(cell.getAttribute("colspan") || "1", 10);
+        var span = parseInt(cell.getAttribute("colspan") || "1", 10), name = names[col];
+        // a cell spanning several columns ("暂无…") belongs to none of them
+        if (span === 1 && name && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", name);
+        col += span;
       });
     });
   }
