@@ -78,7 +78,11 @@ def public_progress(version, today: dt.date) -> dict:
     words = lights_mod.public_words(today) if show_lights else {}
     updates = last_updates(version)
     groups: OrderedDict = OrderedDict()
-    for task in version.tasks.select_related("group").order_by("kind", "number"):
+    from iccity.plans.models import TaskKind
+
+    # the plan's order: its task groups first, the guarantee measures after them
+    tasks = sorted(version.tasks.select_related("group"), key=lambda t: (t.kind != TaskKind.TASK, t.number))
+    for task in tasks:
         title = task.group.title if task.group else _("保障措施")
         g = groups.setdefault(title, {"title": title, "tasks": [], "total": 0, "done": 0})
         c = counts.get(task.pk, figures.ItemCounts())
