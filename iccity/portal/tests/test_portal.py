@@ -134,3 +134,18 @@ def test_portal_offers_the_open_survey_for_each_of_its_areas(client, builder, op
         url = reverse("surveys:form", args=[open_wave.code, area.code])
         assert url in hrefs
         assert client.get(url).status_code == 200
+
+
+def test_portal_costs_the_same_number_of_queries_with_more_data(client, builder, open_wave):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/public/").status_code == 200
+        return len(queries)
+
+    builder.drive().work_items(1).reports(1).indicators(2)
+    small = count()
+    builder.work_items(3).reports(2).indicators(6)
+    assert count() == small
