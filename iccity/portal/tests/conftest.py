@@ -1,9 +1,11 @@
 """The portal shows what the other apps publish, so its tests reuse evaluation's data builder on the seeded plan."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
 from iccity.evaluation.tests.conftest import builder, frozen_today, light_rules  # noqa: F401
-
-import datetime as dt  # noqa: E402
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture
