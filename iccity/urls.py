@@ -34,6 +34,7 @@ urlpatterns = identity_urlpatterns + [
     path("surveys/", include("iccity.surveys.urls")),
     path("credit/", include("iccity.credit.urls")),
     path("ops/", include("iccity.ops.urls")),  # operations (helper "ops"): scheduled jobs page
+    path("public/", include("iccity.portal.urls")),  # the public portal for phones (issue 15)
     path("", include("iccity.serving.urls")),  # production serving: /healthz, /metrics
     path("", include("iccity.workspaces.urls")),  # / → the person's desk
     path("", include("iccity.plans.urls")),

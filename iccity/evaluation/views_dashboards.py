@@ -19,6 +19,7 @@ from iccity.core import clock
 from iccity.orgs.permissions import actor_for
 
 from . import lights as lights_mod
+from . import public as public_mod
 from . import ratings as ratings_mod
 from .views_lights import current_version, reads_internal
 
@@ -161,7 +162,9 @@ def command(request):
     dims = indicators_by_dimension(today)
     run, scores = league()
     transitions = list(LightTransition.objects.filter(task__version=version).select_related("task")[:10])
-    return render(request, "evaluation/dashboards/command.html", {
+    # htmx polls the data region every minute (see command.html); the first load gets the whole screen
+    template = "_command_data.html" if request.htmx else "command.html"
+    return render(request, f"evaluation/dashboards/{template}", {
         "version": version, "today": today, "summary": summary, "trend": trend, "dims": dims,
         "run": run, "scores": scores, "transitions": transitions, "figures": current_figures(version, today),
         "colour_labels": {c["code"]: c["label"] for c in summary["colours"]},
@@ -193,83 +196,13 @@ def leader(request):
     })
 
 
-def _stage(total: int, done: int) -> str:
-    """Where a task stands, in plain words, from its confirmed work items (delivery.figures)."""
-    if total == 0:
-        return _("尚未分解具体事项")
-    if done == total:
-        return _("事项已全部办结（%(n)d项）") % {"n": total}
-    if done == 0:
-        return _("已分解%(n)d项事项，正在推进") % {"n": total}
-    return _("推进中：已办结%(done)d/%(total)d项事项") % {"done": done, "total": total}
-
-
-def last_updates(version) -> dict[int, tuple[dt.date, str]]:
-    """Per task, the latest public event: a report accepted by the office or a work item completed (Beijing dates).
-    Two aggregate queries."""
-    from django.db.models import Max
-    from django.utils import timezone
-
-    from iccity.delivery.models import Report, ReportState, WorkItem, WorkItemState
-
-    out: dict[int, tuple[dt.date, str]] = {}
-    for row in (Report.objects.filter(task__version=version, state=ReportState.ACCEPTED, accepted_at__isnull=False)
-                .values("task_id").annotate(last=Max("accepted_at")).order_by()):
-        out[row["task_id"]] = (timezone.localdate(row["last"]), _("进展报告审核通过"))
-    for row in (WorkItem.objects.filter(task__version=version, state=WorkItemState.DONE, completed_on__isnull=False)
-                .values("task_id").annotate(last=Max("completed_on")).order_by()):
-        if row["task_id"] not in out or row["last"] > out[row["task_id"]][0]:
-            out[row["task_id"]] = (row["last"], _("事项办结"))
-    return out
-
-
-def _attach_releases(rows: list[dict]) -> None:
-    """Each published figure with its release (source, vintage, confidence): one query."""
-    from iccity.indicators.models import Release
-
-    ids = {row["point"].release_id for row in rows if row["point"] is not None and row["point"].release_id}
-    releases = Release.objects.in_bulk(ids) if ids else {}
-    for row in rows:
-        point = row["point"]
-        row["release"] = releases.get(point.release_id) if point is not None else None
-
-
 def public(request):
     """Public progress: every task's stage, last update and (when the rule says so) light in plain words, work items
     completed by group, published indicators. Never reasons, ratings, internal notes or units' failures."""
-    from iccity.delivery import figures
-    from iccity.delivery.models import WorkItem
-
     today = clock.today()
     version = current_version(request)
-    counts = figures.item_counts(WorkItem.objects.filter(task__version=version), today, key="task_id")
-    show_lights = lights_mod.lights_public(today)
-    lights = lights_mod.task_lights(version, today) if show_lights else {}
-    words = lights_mod.public_words(today) if show_lights else {}
-    updates = last_updates(version)
-    groups: OrderedDict = OrderedDict()
-    for task in version.tasks.select_related("group").order_by("kind", "number"):
-        title = task.group.title if task.group else _("保障措施")
-        g = groups.setdefault(title, {"title": title, "tasks": [], "total": 0, "done": 0})
-        c = counts.get(task.pk, figures.ItemCounts())
-        g["total"] += c.items
-        g["done"] += c.items_done
-        light = lights.get(task.pk)
-        update = updates.get(task.pk)
-        g["tasks"].append({"key": task.key, "title": task.title, "total": c.items, "done": c.items_done,
-                           "stage": _stage(c.items, c.items_done),
-                           "updated_on": update[0] if update else None, "updated_by": update[1] if update else "",
-                           "colour": light.colour if light else None, "label": light.label if light else None,
-                           "words": words.get(light.colour, light.label) if light else ""})
-    for g in groups.values():
-        g["percent"] = round(100 * g["done"] / g["total"]) if g["total"] else None
-    dims = indicators_by_dimension(today, published_only=True)
-    indicators = [{"indicator": i, "point": dims["by_indicator"][i.pk][0], "status": dims["by_indicator"][i.pk][1]}
-                  for i in dims.get("indicators", [])]
-    _attach_releases(indicators)
     return render(request, "evaluation/dashboards/public.html", {
-        "version": version, "today": today, "groups": list(groups.values()), "show_lights": show_lights,
-        "indicators": indicators,
+        "version": version, "today": today, **public_mod.public_progress(version, today),
     })
 
 

@@ -49,6 +49,13 @@ def test_office_sees_the_command_screen_charts_and_league_table(seeded, live_ser
     rows = page.locator("#league table.league-table tbody tr")
     assert rows.count() == len(seeded.units)
     assert rows.first.locator("td").nth(1).inner_text() == seeded.units[0].name
+    # the minute's refresh swaps the data region in place (no page reload) and the charts draw again on new nodes
+    page.evaluate("() => { window.sameScreen = true; document.querySelector('#chart-group').dataset.old = '1'; }")
+    with page.expect_response("**/evaluation/command/"):
+        page.evaluate("() => { const main = document.querySelector('main');"
+                      " htmx.ajax('GET', main.getAttribute('hx-get'), {source: main, target: main, swap: 'innerHTML'}); }")
+    page.locator("#chart-group:not([data-old]) canvas").first.wait_for(state="visible")
+    assert page.evaluate("() => window.sameScreen === true")
     outside = sorted({h for h in hosts if h not in LOCAL_HOSTS})
     assert outside == [], f"浏览器请求了外部主机：{outside}"
 

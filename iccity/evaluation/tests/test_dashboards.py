@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -44,6 +45,19 @@ def test_command_screen_has_its_own_layout_charts_and_fallback_tables(client, bu
     assert sum(sum(s["data"]) for s in data["by_group"]["series"]) == builder.version.tasks.count()
     assert set(data["by_force"]["names"]) == {"商圈建设专班", "文旅融合专班"}
     assert len(data["trend"]["counts"]) == 13 and data["dimensions"]["names"] == ["维度0", "维度1", "维度2"]
+
+
+def test_command_screen_refreshes_its_data_by_htmx_without_reloading_the_page(client, builder, office_user):
+    """No meta refresh (WCAG 2.2.1, axe: critical): the data region polls every minute and gets only the data back."""
+    builder.build(1)
+    client.force_login(office_user)
+    page = client.get("/evaluation/command/").content.decode()
+    assert 'http-equiv="refresh"' not in page
+    region = re.search(r'<main id="main" hx-get="([^"]+)" hx-trigger="every 60s" hx-swap="innerHTML">', page)
+    assert region and region.group(1) == "/evaluation/command/"
+    data = client.get(region.group(1), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in data and "<h1" not in data
+    assert chart_data(data) == chart_data(page) and data.count('class="chart"') == 4
 
 
 def test_command_screen_without_scoring_says_no_scores(client, builder, office_user, monkeypatch):

@@ -33,8 +33,11 @@
     button.hidden = false;
     button.addEventListener("click", function () { document.documentElement.requestFullscreen(); });
   }
-  function init() {
-    fullscreenButton();
+  var charts = [];
+  function draw() {
+    // the data region is replaced every minute by htmx: drop the old charts, draw the new data
+    charts.forEach(function (chart) { chart.dispose(); });
+    charts = [];
     var source = document.getElementById("command-data");
     if (!source || typeof echarts === "undefined") return;
     var data = JSON.parse(source.textContent);
@@ -45,10 +48,16 @@
       if (kind !== "trend") el.style.height = Math.max(220, names.length * 30 + 70) + "px";
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option(kind, data));
-      window.addEventListener("resize", function () { chart.resize(); });
+      charts.push(chart);
       var table = el.parentNode.querySelector("details.chart-table");
       if (table) table.open = false;
     });
+  }
+  function init() {
+    fullscreenButton();
+    draw();
+    window.addEventListener("resize", function () { charts.forEach(function (chart) { chart.resize(); }); });
+    document.body.addEventListener("htmx:afterSettle", draw);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

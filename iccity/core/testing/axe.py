@@ -1,0 +1,38 @@
+"""axe-core in the browser tests (WCAG 2.1 AA, issue 15).
+
+``axe_violations(page)`` runs axe-core (installed from npm by ``make setup``, never from a CDN) in a Playwright page and
+returns its violations at the given impacts, each with the rule id, impact, help text and the CSS targets of the
+offending nodes. The script is injected with the page's text through ``evaluate`` rather than a <script> tag, so it
+runs whatever the page's Content-Security-Policy says (the test harness also bypasses the CSP; see conftest.py).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+AXE_JS = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@lru_cache(maxsize=1)
+def _source() -> str:
+    if not AXE_JS.exists():
+        raise FileNotFoundError(f"缺少 {AXE_JS}：请先运行 make setup（npm ci 安装 axe-core）")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page, impacts=("serious", "critical"), tags=WCAG_AA) -> list[dict]:
+    """axe's violations on the current page whose impact is in ``impacts``: [{id, impact, help, targets}]."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_source() + "\n;undefined")
+    result = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.map(n => n.target.join(' '))}))", list(tags))
+    return [v for v in result if v["impact"] in impacts]
+
+
+def describe(violations: list[dict], limit: int = 5) -> str:
+    """One line per violation, for assertion messages."""
+    return "\n".join(f"{v['impact']} {v['id']} ({v['help']}): {', '.join(v['targets'][:limit])}"
+                     f"{' …' if len(v['targets']) > limit else ''}" for v in violations)

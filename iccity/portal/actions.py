@@ -1,0 +1,2 @@
+"""The public portal changes nothing: complaints are filed and surveys answered on those apps' own pages (and through
+their actions), which the portal links to."""
