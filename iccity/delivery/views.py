@@ -147,7 +147,7 @@ def mark_notice_read(request, pk):
     actions.do_mark_notice_read(notice, scope=request.scope)
     if request.htmx:  # the row, and the bell out of band
         notice = notices_of(request.user, [notice.unit_id]).select_related("unit", "task").get(pk=notice.pk)
-        return render(request, "delivery/_notice.html", {"n": notice, "bell_oob": True})
+        return render(request, "delivery/_notice.html", {"n": notice, "bell_oob": True, "nav": "notices"})
     return back(request, reverse("delivery:notices"))
 
 

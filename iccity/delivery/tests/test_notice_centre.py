@@ -104,10 +104,14 @@ def test_bell_is_one_query_per_request(rf: RequestFactory, cast, cycle):
     assert bell(first) == unread_in_db(cast.lead_unit, cast.reporter)
 
 
-def _home_queries(client) -> tuple[int, str]:
+def _home_queries_of(client, path: str) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
-        html = page(client.get("/delivery/"))
+        html = page(client.get(path))
     return len(queries), html
+
+
+def _home_queries(client) -> tuple[int, str]:
+    return _home_queries_of(client, "/delivery/")
 
 
 def test_home_is_compact_and_its_cost_is_flat_in_notices(client, cast, cycle):
@@ -122,3 +126,12 @@ def test_home_is_compact_and_its_cost_is_flat_in_notices(client, cast, cycle):
     assert "正文全文" not in html and not re.search(r"notices/\d+/read/", html)  # no bodies, no per-notice buttons
     assert "红色督办" in notices and 'href="/delivery/notices/"' in notices
     assert html.index('id="write-h"') < html.index('id="notices-h"')   # work first
+
+
+def test_centre_cost_is_flat_in_notices(client, cast, cycle):
+    client.force_login(cast.reporter)
+    add_notices(cast.lead_unit, 3, task=cast.task)
+    small, _ = _home_queries_of(client, "/delivery/notices/?group=task")
+    add_notices(cast.lead_unit, 150, start=100, task=cast.task)
+    large, html = _home_queries_of(client, "/delivery/notices/?group=task")
+    assert small == large and html.count('class="notice-line') == PAGE_SIZE and "下一页" in html

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from iccity.core import clock
@@ -97,6 +98,23 @@ def test_digest_goes_out_once_per_person_channel_and_day(people):
     with clock.travel(at(18, day=TODAY + dt.timedelta(days=1))):
         assert send_digests().sent == 1
     assert "通知late" in mail.outbox[-1].body and "通知d1" not in mail.outbox[-1].body
+
+
+class DownBackend(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise OSError("SMTP 服务器无响应")
+
+
+def test_a_failed_digest_is_retried_once_and_then_not_again(people, settings):
+    notify(people, "f1")
+    settings.EMAIL_BACKEND = f"{__name__}.DownBackend"
+    with clock.travel(at(18)):
+        assert send_digests().failed == 1
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert send_digests().sent == 1
+        assert send_digests().sent == 0
+    assert recipients() == ["head@example.cn"]
+    assert NoticeDigest.objects.get(channel_kind="email").attempts == 2
 
 
 def test_digest_time_is_a_rule_and_the_job_is_registered(people):
