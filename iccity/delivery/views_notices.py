@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from iccity.core import clock
 from iccity.core.actions import ActionRefused
 
 from . import actions
 from .inbox import KIND_LABELS, KIND_ORDER, notices_of
 from .models import NoticeChannel, NoticeKind, NoticeMode
 from .preferences import ALWAYS_INAPP, RULES, preferences_of
+from .rules import digest_time
 from .views_common import back, delivery_view, flash_refusal
 
 PAGE_SIZE = 20
@@ -84,7 +86,7 @@ def notice_centre(request):
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     for n in page:
         n.section = _section(n, f["group"])
-    query = {k: v for k, v in f.items() if v and k != "group"}
+    query = {k: v for k, v in f.items() if v and k != "group" and not (k == "state" and v == "all")}
     return render(request, "delivery/notices.html", {
         "nav": "notices", "page": page, "groups": groups, "filters": f, "query": query,
         "unread_total": sum(g["unread"] for g in groups), "total": sum(g["total"] for g in groups),
@@ -126,5 +128,5 @@ def notice_preferences(request):
              "channels": [p for p in personal if p.kind == c.value]} for c in NoticeChannel]
     return render(request, "delivery/notice_preferences.html", {
         "nav": "notices", "rows": rows, "rules": RULES, "always_inapp": [NoticeKind(k).label for k in ALWAYS_INAPP],
-        "inapp": NoticeChannel.INAPP.value,
+        "inapp": NoticeChannel.INAPP.value, "digest_time": digest_time(clock.today()),
     })

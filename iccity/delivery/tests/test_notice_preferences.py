@@ -132,6 +132,7 @@ def test_preferences_page_edits_only_ones_own_and_is_audited(client, people):
     client.force_login(people.reporter)
     html = client.get("/delivery/notices/preferences/").content.decode()
     assert "红色督办始终在站内提醒" in html and "reporter的邮箱" in html and "head的邮箱" not in html
+    assert f"每天 {digest_time(TODAY):%H:%M}" in html
     response = client.post("/delivery/notices/preferences/", {"email": "digest", "wecom": "off"})
     assert response.status_code == 302
     mine = dict(NotificationPreference.objects.filter(user=people.reporter).values_list("channel", "mode"))

@@ -118,6 +118,7 @@ def test_returned_reports_show_the_reviewers_comment(client, cast, cycle):
     client.force_login(cast.reporter)
     html = page(client.get("/delivery/"))
     assert "被退回待修改" in html and "请补充签约金额" in html and "tf_member" in html
+    assert html.index('id="returned-h"') < html.index('id="acks-h"') < html.index('id="write-h"')  # returned on top
 
 
 def test_notices_unread_first_and_mark_read_with_htmx(client, cast, cycle):
