@@ -39,7 +39,7 @@ def parse_date(text: str) -> dt.date:
 class Command(BaseCommand):
     # A cron job must not stop because a page elsewhere fails a system check; checks run on deploy.
     requires_system_checks = []
-    help = "督办后台任务：open-cycles 开启报告周期，remind 催报与督办，send-notices 发送通知，tick 依次执行三项"
+    help = "督办后台任务：open-cycles 开启报告周期，remind 催报与督办，send-notices 发送通知，tick 依次执行三项，digest 每日通知汇总"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
