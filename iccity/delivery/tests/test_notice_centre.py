@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
