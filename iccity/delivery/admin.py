@@ -9,8 +9,8 @@ from iccity.orgs.permissions import actor_for
 
 from .actions import do_update_work_item
 from .models import (
-    Acknowledgement, Channel, Comment, DrivenTask, Evidence, ExtensionRequest, Notice, NoticeDelivery, Report,
-    ReportEvent, ReportingCycle, ReportRevision, WorkItem,
+    Acknowledgement, Channel, Comment, DrivenTask, Evidence, ExtensionRequest, Notice, NoticeDelivery, NoticeDigest,
+    NotificationPreference, Report, ReportEvent, ReportingCycle, ReportRevision, WorkItem,
 )
 from .permissions import Perm, Scope, allowed, visible_reports
 
@@ -52,8 +52,9 @@ class ReadOnlyRecordAdmin(OfficeOnlyMixin, ReadOnlyAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(OfficeOnlyMixin, AuditedAdmin):
-    list_display = ("name", "kind", "unit", "active")
+    list_display = ("name", "kind", "unit", "person", "active")
     list_filter = ("kind", "active")
+    raw_id_fields = ("person",)
 
 
 @admin.register(DrivenTask)
@@ -111,6 +112,9 @@ for model, fields in [
     (Comment, ("task", "author", "is_instruction", "created_at", "is_demo")),
     (Notice, ("title", "kind", "unit", "document_number", "created_at", "is_demo")),
     (NoticeDelivery, ("notice", "channel", "state", "attempts", "sent_at")),
+    # people set their own preferences on /delivery/notices/preferences/ (audited); the office only looks
+    (NotificationPreference, ("user", "channel", "mode", "updated_at")),
+    (NoticeDigest, ("user", "channel_kind", "day", "notice_count", "state", "attempts", "sent_at")),
 ]:
     admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyRecordAdmin,), {
         "list_display": fields,

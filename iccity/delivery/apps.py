@@ -14,3 +14,5 @@ class DeliveryConfig(AppConfig):
 
         register_workbench()
         register("delivery.tick", "督办定时任务（开周期、催报督办、亮灯、发通知）", Every(minutes=15), command=("delivery", "tick"))
+        # runs often and sends only once the day's digest time (the delivery.digest rule) has come; keyed per day
+        register("delivery.digest", "每日通知汇总（按个人通知偏好）", Every(minutes=15), command=("delivery", "digest"))

@@ -15,6 +15,7 @@ REPORT_DUE = "delivery.report_due"
 DUE_SOON = "delivery.due_soon"
 ESCALATION = "delivery.escalation"
 EVIDENCE = "delivery.evidence"
+DIGEST = "delivery.digest"
 
 DEFAULT_SOURCE = "平台默认值（参照各地督办实践，见 domain-plan-and-delivery.md §3.2），请领导小组办公室按本地制度确认"
 DEFAULTS = [
@@ -33,6 +34,8 @@ DEFAULTS = [
     {"key": EVIDENCE, "title": "佐证材料类型与大小",
      "value": {"max_bytes": 20 * 1024 * 1024, "max_files_per_revision": 20,
                "types": ["pdf", "docx", "xlsx", "pptx", "jpg", "png", "txt", "csv", "ofd", "zip"]}},
+    {"key": DIGEST, "title": "每日通知汇总发送时间", "value": {"time": "17:30"},
+     "source": "平台默认值（下班前汇总当天通知），请领导小组办公室按本地作息确认"},
 ]
 DEFAULT_EFFECTIVE_FROM = dt.date(2023, 12, 29)  # the plan's date: the defaults apply to everything under it
 
@@ -59,3 +62,8 @@ def evidence_max_bytes() -> int:
     from iccity.core import clock
 
     return int(rule_value(EVIDENCE, clock.today())["max_bytes"])
+
+
+def digest_time(on: dt.date) -> dt.time:
+    """The local time of day the daily notice digest goes out, by the rule in force on ``on``."""
+    return dt.time.fromisoformat(str(rule_value(DIGEST, on)["time"]))

@@ -2,13 +2,16 @@ from django.urls import path
 
 from iccity.core.views_auth import legacy_redirect
 
-from . import views, views_office, views_reports, views_tasks
+from . import views, views_notices, views_office, views_reports, views_tasks
 
 app_name = "delivery"
 urlpatterns = [
     path("", views.my_tasks, name="home"),
     path("login/", legacy_redirect("accounts:login"), name="login"),  # the single login is core's /accounts/login/
     path("acknowledgements/<int:pk>/", views.acknowledge, name="acknowledge"),
+    path("notices/", views_notices.notice_centre, name="notices"),
+    path("notices/read-all/", views_notices.mark_all_read, name="notices_read_all"),
+    path("notices/preferences/", views_notices.notice_preferences, name="notice_preferences"),
     path("notices/<int:pk>/read/", views.mark_notice_read, name="notice_read"),
     path("work-items/<int:pk>/extension/", views.request_extension, name="request_extension"),
     path("reports/<int:pk>/", views_reports.report_detail, name="report"),

@@ -6,7 +6,7 @@ Every list is one query with its relations joined or prefetched, so the page cos
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,13 +17,14 @@ from iccity.core.actions import ActionRefused
 
 from . import actions
 from .forms import ExtensionForm, ReturnAssignmentForm
+from .inbox import notices_of, unread_by_kind, unread_of
 from .models import (
     Acknowledgement, AckState, ExtensionRequest, ExtensionState, Notice, Report, ReportEvent, ReportState, WorkItem,
     WorkItemState,
 )
 from .views_common import Countdown, back, delivery_view, flash_refusal
 
-NOTICE_LIMIT = 30
+RECENT_UNREAD = 5  # the home page lists this many unread notices, one line each; the rest are in the centre
 
 
 # ---------------------------------------------------------------- 我的任务
@@ -42,13 +43,6 @@ def _landing_for(actor) -> str | None:
 def _returned_events() -> Prefetch:
     return Prefetch("events", queryset=ReportEvent.objects.filter(to_state=ReportState.RETURNED)
                     .select_related("actor").order_by("-created_at", "-id"), to_attr="return_events")
-
-
-def notices_for(user, unit_ids):
-    """The units' notices with ``is_read`` for this user, unread first (one query)."""
-    read = Notice.read_by.through.objects.filter(notice_id=OuterRef("pk"), user_id=user.pk)
-    return (Notice.objects.filter(unit_id__in=unit_ids).select_related("unit", "task")
-            .annotate(is_read=Exists(read)).order_by("is_read", "-created_at", "-id"))
 
 
 @delivery_view
@@ -81,8 +75,9 @@ def my_tasks(request):
         to_approve = list(Report.objects.filter(unit_id__in=actor.head_of, state=ReportState.SUBMITTED)
                           .select_related("cycle", "task", "unit").order_by("cycle__due_on", "task__number"))
 
-    notices = list(notices_for(request.user, units)[:NOTICE_LIMIT])
-    unread = sum(1 for n in notices if not n.is_read)
+    # notices: counts per kind over all of them and the few newest unread, two queries whatever their number
+    unread_kinds = unread_by_kind(request.user, units)
+    recent = list(unread_of(request.user, units).select_related("task").order_by("-created_at", "-id")[:RECENT_UNREAD])
 
     items = list(WorkItem.objects.filter(Q(lead_unit_id__in=units) | Q(co_units__in=units))
                  .exclude(state=WorkItemState.CANCELLED).distinct()
@@ -97,7 +92,7 @@ def my_tasks(request):
 
     return render(request, "delivery/my_tasks.html", {
         "nav": "my", "today": today, "acks": acks, "drafts": drafts, "returned": returned, "to_approve": to_approve,
-        "notices": notices, "unread": unread, "items": items, "extensions": extensions,
+        "unread_kinds": unread_kinds, "unread": sum(k["n"] for k in unread_kinds), "recent_notices": recent, "items": items, "extensions": extensions,
         "return_form": ReturnAssignmentForm(), "extension_form": ExtensionForm(),
     })
 
@@ -150,10 +145,10 @@ def mark_notice_read(request, pk):
     notice = get_object_or_404(Notice.objects.filter(unit_id__in=units) if not request.scope.actor.reads_everything
                                else Notice.objects.all(), pk=pk)
     actions.do_mark_notice_read(notice, scope=request.scope)
-    if request.htmx:
-        notice = notices_for(request.user, [notice.unit_id]).get(pk=notice.pk)
-        return render(request, "delivery/_notice.html", {"n": notice})
-    return back(request, reverse("delivery:home") + "#notices")
+    if request.htmx:  # the row, and the bell out of band
+        notice = notices_of(request.user, [notice.unit_id]).select_related("unit", "task").get(pk=notice.pk)
+        return render(request, "delivery/_notice.html", {"n": notice, "bell_oob": True, "nav": "notices"})
+    return back(request, reverse("delivery:notices"))
 
 
 # ---------------------------------------------------------------- 延期申请 (by the unit leading the item)

@@ -7,7 +7,7 @@ from .reports import (  # noqa: F401
     do_add_comment, do_open_cycle, do_review, do_save_draft, do_submit_report, do_unit_approve, do_unit_return,
 )
 from .evidence import do_attach_evidence, do_remove_evidence  # noqa: F401
-from .notices import do_mark_notice_read  # noqa: F401
+from .notices import do_mark_notice_read, do_mark_notices_read, do_set_notice_preferences  # noqa: F401
 from .work import (  # noqa: F401
     do_accept_work_item, do_complete_work_item, do_create_work_item, do_decide_extension, do_propose_work_items,
     do_request_extension, do_set_driven_tasks, do_update_work_item,

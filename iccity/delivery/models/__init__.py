@@ -1,6 +1,9 @@
 """督办 (delivery): task forces' task coverage, work items, acknowledgement, reporting cycles and reports,
 evidence files, notices (reminders and escalation) and leaders' comments."""
-from .notices import ESCALATION_ORDER, Channel, Notice, NoticeDelivery, NoticeKind  # noqa: F401
+from .notices import (  # noqa: F401
+    ESCALATION_ORDER, Channel, Notice, NoticeChannel, NoticeDelivery, NoticeDigest, NoticeKind, NoticeMode,
+    NotificationPreference,
+)
 from .reports import (  # noqa: F401
     Evidence, EvidenceFile, Report, ReportEvent, ReportRevision, ReportState, ReportingCycle,
 )

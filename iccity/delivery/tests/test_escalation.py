@@ -39,7 +39,7 @@ def make_item(cast, deadline, **extra):
 
 # -- pure functions -------------------------------------------------------------------------------------------------
 
-def test_due_soon_window_starts_exactly_n_working_days_before_and_ends_on_the_due_day():
+def test_due_soon_window_starts_exactly_n_working_days_before_and_ends_on_the_due_day(db):
     due = dt.date(2026, 4, 8)  # 清明 (4–6 April) lies inside the window
     start = CAL.add_workdays(due, -3)
     assert start == dt.date(2026, 4, 2)
@@ -50,7 +50,7 @@ def test_due_soon_window_starts_exactly_n_working_days_before_and_ends_on_the_du
     assert not in_due_soon_window(due + dt.timedelta(days=1), due, 3, CAL)
 
 
-def test_spring_festival_does_not_count_as_days_overdue():
+def test_spring_festival_does_not_count_as_days_overdue(db):
     due = dt.date(2026, 2, 13)  # the Friday before 春节 2026
     assert workdays_overdue(due, dt.date(2026, 2, 14), CAL) == 1  # 调休上班 Saturday
     assert workdays_overdue(due, dt.date(2026, 2, 20), CAL) == 1  # a calendar week later, mid-holiday

@@ -118,6 +118,7 @@ def test_returned_reports_show_the_reviewers_comment(client, cast, cycle):
     client.force_login(cast.reporter)
     html = page(client.get("/delivery/"))
     assert "被退回待修改" in html and "请补充签约金额" in html and "tf_member" in html
+    assert html.index('id="returned-h"') < html.index('id="acks-h"') < html.index('id="write-h"')  # returned on top
 
 
 def test_notices_unread_first_and_mark_read_with_htmx(client, cast, cycle):
@@ -126,11 +127,14 @@ def test_notices_unread_first_and_mark_read_with_htmx(client, cast, cycle):
     new = Notice.objects.create(kind="urge", unit=cast.lead_unit, title="催办单：请报送3月进展", body="请尽快报送",
                                 dedupe_key="test-urge")
     client.force_login(cast.reporter)
-    html = page(client.get("/delivery/"))
+    home = page(client.get("/delivery/"))
+    assert "催办单：请报送3月进展" in home and old.title not in home   # the home page lists unread ones only
+    html = page(client.get("/delivery/notices/"))
     assert html.index("催办单：请报送3月进展") < html.index(old.title)
-    assert "1 条未读" in html
     response = client.post(f"/delivery/notices/{new.pk}/read/", **HTMX)
-    assert response.status_code == 200 and "标为已读" not in page(response)
+    row, bell = page(response).split('id="notice-bell"')
+    assert response.status_code == 200 and "标为已读" not in row
+    assert 'hx-swap-oob="true"' in bell and "通知 (" in bell   # the header bell is updated out of band
     assert new.read_by.filter(pk=cast.reporter.pk).exists()
     client.force_login(cast.other_reporter)
     assert client.post(f"/delivery/notices/{new.pk}/read/").status_code == 404

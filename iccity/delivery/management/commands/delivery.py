@@ -4,6 +4,7 @@
     iccity delivery remind [--date D]        催报, 签收提醒 and 催办单 → 督办单 → 红色督办
     iccity delivery send-notices [--limit N] deliver pending notices through email / DingTalk / WeCom
     iccity delivery tick [--date D]          all three in order (what cron calls, e.g. every 15 minutes)
+    iccity delivery digest                   the daily notice digests, once the digest time of the day has come
 
 A year without holiday data cannot be judged in working days. The job does not guess: it does everything it can,
 prints a clear message on stderr and exits with status 1, so cron mail / monitoring shows it until an admin enters
@@ -38,7 +39,7 @@ def parse_date(text: str) -> dt.date:
 class Command(BaseCommand):
     # A cron job must not stop because a page elsewhere fails a system check; checks run on deploy.
     requires_system_checks = []
-    help = "督办后台任务：open-cycles 开启报告周期，remind 催报与督办，send-notices 发送通知，tick 依次执行三项"
+    help = "督办后台任务：open-cycles 开启报告周期，remind 催报与督办，send-notices 发送通知，tick 依次执行三项，digest 每日通知汇总"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                 p.add_argument("--limit", type=int, default=200, help="本次最多发送的通知数")
         send = sub.add_parser("send-notices", help="通过邮件、钉钉、企业微信发送待发通知")
         send.add_argument("--limit", type=int, default=200, help="本次最多发送的通知数")
+        sub.add_parser("digest", help="到每日汇总时间后，按个人通知偏好发送当天的通知汇总（可重复执行）")
 
     def handle(self, *args, subcommand: str, **opts):
         day = parse_date(opts["date"]) if opts.get("date") else clock.today()
@@ -57,6 +59,7 @@ class Command(BaseCommand):
             "open-cycles": [self.open_cycles],
             "remind": [self.remind],
             "send-notices": [self.send_notices],
+            "digest": [self.digest],
             "tick": [self.open_cycles, self.remind, self.lights, self.send_notices],
         }[subcommand]
         errors = []
@@ -110,6 +113,11 @@ class Command(BaseCommand):
         for plan in Plan.objects.filter(versions__isnull=False).distinct().order_by("pk"):
             changed += len(do_refresh_lights(plan.current_version, day))
         self.stdout.write(f"亮灯：{changed} 项任务灯色变化")
+
+    def digest(self, day: dt.date, opts) -> None:
+        from ...digest import send_digests
+
+        self.stdout.write(send_digests().line())
 
     def send_notices(self, day: dt.date, opts) -> None:
         self.stdout.write(deliver_pending(limit=opts["limit"]).line())
