@@ -19,8 +19,8 @@ from . import registry
 from .actions import do_switch_workspace
 from .forms import SwitchForm
 
-# Where a visitor who is not signed in starts. The public portal takes this over when it exists.
-PUBLIC_LANDING = "evaluation:public"
+# Where a visitor who is not signed in starts: the public portal (a URL name, not an import: portal sits above).
+PUBLIC_LANDING = "portal:home"
 ROWS_PER_SECTION = 5
 
 

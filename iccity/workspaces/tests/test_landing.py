@@ -30,7 +30,7 @@ def test_each_role_lands_on_its_desk_from_the_root(desk_world, client):
 
 def test_visitors_go_to_the_public_pages_and_people_without_roles_get_a_page_not_an_error(db, client,
                                                                                          django_user_model):
-    assert client.get("/").url == reverse("evaluation:public")
+    assert client.get("/").url == reverse("portal:home")
     client.force_login(django_user_model.objects.create_user("nobody", password="pass-123456"))
     response = client.get("/")
     assert response.status_code == 200
