@@ -19,8 +19,8 @@ from iccity.core import clock
 from iccity.core.actions import ActionRefused
 from iccity.orgs import actions as org_actions
 from iccity.orgs.models import LeadingGroup, Person, Role, RoleAssignment, TaskForce, Unit
-from iccity.orgs.views import current_version_ids
 from iccity.plans.models import Task
+from iccity.plans.queries import current_version_ids
 
 from . import actions, figures
 from .forms import DrivenTasksForm, MemberForm, OverviewFilterForm, TaskForceForm

@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
     name = "iccity.reports"
     label = "reports"
     verbose_name = _("公文与台账")
+
+    def ready(self):
+        from iccity.core.upload_handlers import MB, register_limit
+
+        register_limit("reports:template_upload", "iccity.reports.actions.documents.MAX_TEMPLATE_BYTES")  # 10 MB
+        register_limit("reports:ledger_upload", 10 * MB)
+        register_limit("api:preview_ledger", 10 * MB)
