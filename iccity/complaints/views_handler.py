@@ -268,7 +268,7 @@ def export_csv(request):
     """Masked by default; the office may ask for personal data (``personal=1``), and that export is audited."""
     from iccity.core.actions import record_audit
 
-    from .privacy import mask_name, mask_phone
+    from iccity.core.privacy import mask_name, mask_phone
 
     actor = request.actor
     personal = request.GET.get("personal") == "1"

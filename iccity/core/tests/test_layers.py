@@ -61,6 +61,12 @@ def _imported(node: ast.AST, path: Path) -> list[str]:
     return []
 
 
+def _names_a_module(dotted: str) -> bool:
+    """'iccity.delivery.rules.evidence_max_bytes' names code; a salt like 'iccity.complaints.intake.started' does not."""
+    bits = dotted.split(".")[1:]
+    return len(bits) == 1 or (ROOT.joinpath(*bits[:2]).with_suffix(".py").exists() or ROOT.joinpath(*bits[:2]).is_dir())
+
+
 def _python_references(path: Path):
     """(target app, line) for everything this file needs from an app: imports, 'iccity.x...' strings, model labels."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -70,7 +76,7 @@ def _python_references(path: Path):
             if bits[0] == "iccity" and len(bits) > 1 and bits[1] in APPS:
                 yield bits[1], node.lineno
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and (m := DOTTED.match(node.value)):
-            if m.group(1) in APPS:
+            if m.group(1) in APPS and _names_a_module(node.value):
                 yield m.group(1), node.lineno
         if isinstance(node, ast.Call):
             func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
