@@ -22,12 +22,12 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from iccity.core import clock
+from iccity.core.periods import MONTHLY, Period, PeriodError
+from iccity.core.periods import make as make_period
+from iccity.core.periods import parse_period as _parse_period
 
 from .models import Indicator, Observation, Release, ReleaseStatus
 from .models.catalogue import Frequency, Publication, ValueKind
-from .periods import MONTHLY, Period, PeriodError
-from .periods import make as make_period
-from .periods import parse_period as _parse_period
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -34,7 +34,7 @@ def issuer_name() -> str:
 
 
 def month_bounds(period: str) -> tuple[dt.date, dt.date]:
-    from iccity.indicators import periods
+    from iccity.core import periods
 
     try:
         parsed = periods.parse_period(period)
