@@ -172,12 +172,11 @@ def _release_sheet(ws) -> dict:
 
 
 def _read_csv(data: bytes, table: Table) -> Table:
-    from iccity.plans.parsing.errors import PlanReadError
-    from iccity.plans.parsing.readers.txt import NotText, decode_text
+    from iccity.core.textutil import NotText, UnknownEncoding, decode_text
 
     try:
         text = decode_text(data)[0]
-    except PlanReadError:
+    except UnknownEncoding:
         return _problem(table, "encoding", "无法识别CSV文件的编码：请另存为“CSV UTF-8（逗号分隔）”后上传")
     except NotText:
         return _problem(table, "file_type", "文件内容不是CSV文本：请上传 .xlsx 或 .csv 文件")

@@ -10,9 +10,7 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from iccity.core import clock
-
-from . import periods
+from iccity.core import clock, periods
 
 THRESHOLDS_RULE = "indicators.progress_thresholds"
 THRESHOLDS_SOURCE = ("Open SDG progress methodology（open-sdg/open-sdg docs/progress-methodology.md，"
