@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.web import forbidden
 from iccity.orgs.models import Role, Unit
 from iccity.orgs.permissions import actor_for
 
@@ -50,7 +51,7 @@ def handler_view(view):
 
 
 def _forbidden(request, message: str):
-    return render(request, "complaints/403.html", {"message": message, "nav": "complaints"}, status=403)
+    return forbidden(request, message, nav="complaints")
 
 
 def _visible_cases(actor):

@@ -17,7 +17,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +25,7 @@ from . import clock
 from .identity import request_actor
 from .models import AuditEvent
 from .registries import audit_task_scopes
+from .web import forbidden
 
 MAX_ROWS = 100_000
 HEADER = ["时间", "操作人", "账号", "动作", "对象类型", "对象编号", "对象", "变更前", "变更后", "说明"]
@@ -144,7 +144,7 @@ def export(request, fmt: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), login_url=_login_url())
     if not request_actor(request).office_admin:
-        return render(request, "core/403.html", {"message": _("只有领导小组办公室管理员可以导出操作记录")}, status=403)
+        return forbidden(request, _("只有领导小组办公室管理员可以导出操作记录"))
     form = ExportFilterForm(request.GET)
     if not form.is_valid():
         errors = "；".join(e for errs in form.errors.values() for e in errs)
