@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from iccity.core.validation import (
     CHECKED_ID_TYPES, ID_TYPES, OTHER_ID_RE, as_text, id_number_error, is_valid_phone, normalise_phone, parse_amount,

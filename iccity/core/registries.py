@@ -24,7 +24,7 @@ def add_retention_job(run: Callable, describe: Callable) -> None:
         retention_jobs.append((run, describe))
 
 
-def audit_object_q(models_and_ids) -> "Q":
+def audit_object_q(models_and_ids):
     """``Q`` over AuditEvent for each (model, ids) pair: the helper every audit scope uses."""
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Q
