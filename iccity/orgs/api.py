@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from .models import Unit
 from . import unit_work
+from .models import Unit
 
 router = Router(tags=["单位"])
 
