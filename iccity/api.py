@@ -1,8 +1,36 @@
-"""The HTTP API (django-ninja). Each app contributes a router in its ``api.py``; docs are served offline at /api/docs."""
+"""The HTTP API (django-ninja). Each app contributes a router in its ``api.py``; every router is mounted here, in
+one list; docs are served offline at /api/docs."""
 from ninja import NinjaAPI
 
+from iccity.credit.api import router as credit_router
+from iccity.delivery.api import router as delivery_router
+from iccity.evaluation.api import router as evaluation_router
+from iccity.events.api import router as events_router
+from iccity.indicators.api import router as indicators_router
+from iccity.ops.api import router as ops_router
 from iccity.orgs.api import router as orgs_router
+from iccity.places.api import router as places_router
 from iccity.plans.api import router as plans_router
+from iccity.reports.api import router as reports_router
+from iccity.surveys.api import router as surveys_router
+from iccity.workspaces.api import router as workspaces_router
+
+# (prefix under /api, router): the whole API surface in one place.
+ROUTERS = [
+    ("/plans", plans_router),
+    ("/units", orgs_router),
+    ("/delivery", delivery_router),
+    ("/indicators", indicators_router),
+    ("/evaluation", evaluation_router),
+    ("/reports", reports_router),
+    ("/places", places_router),
+    ("/events", events_router),
+    ("/surveys", surveys_router),
+    ("/credit", credit_router),
+    ("/ops", ops_router),
+    ("/workspaces", workspaces_router),
+]
+
 
 class IccityAPI(NinjaAPI):
     """Documents the error answers every operation can give (see ``_document_errors`` below)."""
@@ -12,19 +40,8 @@ class IccityAPI(NinjaAPI):
 
 
 api = IccityAPI(title="iccity API", version="1", description="国际消费中心城市建设推进平台接口", urls_namespace="api")
-api.add_router("/plans", plans_router)
-api.add_router("/units", orgs_router)
-api.add_router("/delivery", "iccity.delivery.api.router")
-api.add_router("/indicators", "iccity.indicators.api.router")
-api.add_router("/evaluation", "iccity.evaluation.api.router")
-api.add_router("/reports", "iccity.reports.api.router")
-api.add_router("/consumption", "iccity.consumption.api.router")
-api.add_router("/places", "iccity.places.api.router")
-api.add_router("/events", "iccity.events.api.router")
-api.add_router("/surveys", "iccity.surveys.api.router")
-api.add_router("/credit", "iccity.credit.api.router")
-api.add_router("/ops", "iccity.ops.api.router")
-api.add_router("/workspaces", "iccity.workspaces.api.router")
+for prefix, router in ROUTERS:
+    api.add_router(prefix, router)
 
 
 # Production security: an unexpected error is logged and answered with a short JSON 500, never a traceback (ninja's

@@ -158,7 +158,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # -- uploads (issue 12 item 3): per-endpoint limits enforced while the body streams; files go to disk, never memory.
-# Limits per URL name live in iccity/core/upload_handlers.py (ENDPOINT_LIMITS; override with ICCITY_UPLOAD_LIMITS).
+# Limits per URL name: each app registers its endpoints (core.upload_handlers.register_limit in AppConfig.ready());
+# override with ICCITY_UPLOAD_LIMITS.
 FILE_UPLOAD_HANDLERS = ["iccity.core.upload_handlers.LimitedUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = VAR_DIR / "uploads-tmp"  # swept by `iccity sweep_uploads`; not under media/
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from . import documents, states
 from .models import Case, CaseEvent, CaseNotice, Category, RoutingRule
 from .rules import (ACCEPT_DECISION, DOCUMENT_NUMBER, FIRST_CONTACT, LIMITATION, MEDIATION_LIMIT, ODR_NEGOTIATION,
                     REPORT_DECISION, REPORT_VERIFICATION, rule_row)
-from .validation import validate_submission
+from .submission import validate_submission
 
 DISTRICT_BUREAU = "区市场监管局"
 FOLLOW_UP_RESULTS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意",

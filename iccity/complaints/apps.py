@@ -11,3 +11,12 @@ class ComplaintsConfig(AppConfig):
         from .workbench import register_workbench
 
         register_workbench()
+        from iccity.core.registries import add_retention_job
+
+        from .retention import do_anonymise_due_cases
+
+        add_retention_job(do_anonymise_due_cases, _describe_anonymised)
+
+
+def _describe_anonymised(done: list[str]) -> str:
+    return f"已匿名化 {len(done)} 件超过保存期限的已办结案件" + (f"：{'、'.join(done)}" if done else "")

@@ -1,23 +1,16 @@
-"""Forms of the complaint pages. The legal checks live in ``validation.validate_submission``; these forms only carry
-the fields, the spam controls (honeypot, minimum fill time) and the handler's action inputs."""
+"""Forms of the complaint pages. The legal checks live in ``submission.validate_submission``; these forms only carry
+the fields, the spam controls (honeypot and the signed start time of ``core.publicforms``) and the handler's action
+inputs."""
 from __future__ import annotations
-
-import time
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from iccity.core import formtokens
+from iccity.core.publicforms import sign_started, started_error
+from iccity.core.validation import ID_TYPES as ID_TYPE_LABELS
 
 from .models import Category
-from .validation import ID_TYPES as ID_TYPE_LABELS
-from .validation import REQUESTS as REQUEST_CHOICES
-
-# Spam controls: a person needs more than a few seconds to describe a dispute; a signed start time older than a day
-# is a replayed form. Module constants so tests (and the browser test) can lower them.
-MIN_FILL_SECONDS = 3
-MAX_FORM_AGE_SECONDS = 24 * 3600
-STARTED_SALT = "iccity.complaints.intake.started"
+from .submission import REQUESTS as REQUEST_CHOICES
 
 CASE_TYPES = [("complaint", _("投诉（与经营者有消费纠纷，请求调解）")),
               ("report", _("举报（提供经营者违法线索）")),
@@ -25,43 +18,6 @@ CASE_TYPES = [("complaint", _("投诉（与经营者有消费纠纷，请求调�
 # The codes and wording the validator accepts, so the form can never offer a value the core refuses.
 ID_TYPES = [("", _("请选择"))] + list(ID_TYPE_LABELS.items())
 REQUESTS = [(r, r) for r in REQUEST_CHOICES]
-
-
-def sign_started(at: float | None = None) -> str:
-    return formtokens.issue(STARTED_SALT, at=at)
-
-
-def started_error(value: str, *, now: float | None = None) -> str:
-    """'' when the form was opened long enough ago (and not too long); else why the submission is refused.
-    Does not consume the token: ``consume_started`` does, once the submission is accepted."""
-    now = time.time() if now is None else now
-    token = formtokens.read(value, STARTED_SALT)
-    if token is None:
-        return formtokens.INVALID
-    if now - token.started < MIN_FILL_SECONDS:
-        return "提交过快，请核对内容后再提交"
-    if now - token.started > MAX_FORM_AGE_SECONDS:
-        return "表单已超过24小时，请刷新页面后重新填写"
-    return ""
-
-
-def consume_started(value: str) -> str:
-    """Consume the form's start token (single use); '' on the first use, the Chinese refusal on a replay."""
-    token = formtokens.read(value, STARTED_SALT)
-    if token is None:
-        return formtokens.INVALID
-    return "" if formtokens.consume(token, STARTED_SALT, MAX_FORM_AGE_SECONDS) else formtokens.REPLAYED
-
-
-def release_started(value: str) -> None:
-    token = formtokens.read(value, STARTED_SALT)
-    if token is not None:
-        formtokens.release(token, STARTED_SALT)
-
-
-def started_at(value: str) -> float | None:
-    token = formtokens.read(value, STARTED_SALT)
-    return token.started if token else None
 
 
 def _text(label, *, max_length=200, required=False, **kw):

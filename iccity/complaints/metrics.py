@@ -3,14 +3,13 @@ total and by town) and 受理件数 (by town and by 商圈), published as observ
 of its own day, so a later recount is a new vintage, never an overwrite; the same day's recount changes nothing."""
 from __future__ import annotations
 
-import calendar as month_calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from iccity.core import clock
+from iccity.core import clock, periods
 
 from .models import Case, CaseType
 
@@ -19,10 +18,9 @@ MEDIATION_ENDS = AGREED | {"mediation_terminated"}
 
 
 def _month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_default_timezone()
-    first = dt.datetime(year, month, 1, tzinfo=tz)
-    last_day = month_calendar.monthrange(year, month)[1]
-    return first, first + dt.timedelta(days=last_day)
+    start, end = periods.period_bounds(f"{year}-{month:02d}")
+    first = dt.datetime.combine(start, dt.time(), tzinfo=timezone.get_default_timezone())
+    return first, first + (end - start + dt.timedelta(days=1))
 
 
 def _rate(numerator: int, denominator: int) -> Decimal | None:

@@ -25,18 +25,19 @@ from django.views.decorators.http import require_http_methods
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core import ratelimit
+from iccity.core.publicforms import body_too_large
+from iccity.core.validation import ID_TYPES
 
-from . import ratelimit
 from .forms import REQUESTS
-from .validation import ID_TYPES
 from .models import Case, CaseEvent, Category, Open311Key
-from .views_common import body_too_large, iso, live_deadline, scrub, status_notes
+from .views_common import iso, live_deadline, scrub, status_notes
 
 SENSITIVE_POST = ("first_name", "last_name", "phone", "email", "attribute[person_id_number]", "description")
 MAX_SPAN = dt.timedelta(days=90)
 MAX_ITEMS = 1000
 MAX_BODY_BYTES = 32 * 1024
-from .validation import TIANJIN_BBOX  # noqa: E402  (a point outside is kept, flagged and warned about)
+from .submission import TIANJIN_BBOX  # noqa: E402  (a point outside is kept, flagged and warned about)
 PLURAL_TAGS = {"services": "service", "service_requests": "request", "attributes": "attribute", "values": "value",
                "errors": "error"}
 

@@ -10,12 +10,12 @@ The respondent is public only for complaints whose complainant consented to publ
 """
 from __future__ import annotations
 
-from iccity.core.privacy import (Person, mask_address, mask_id, mask_name, mask_phone,  # noqa: F401 (re-exported)
-                                  mask_public_text)
+from iccity.core.privacy import Person, mask_address, mask_id, mask_name, mask_phone, mask_public_text
+from iccity.core.validation import ID_TYPES
 from iccity.orgs.permissions import Actor
 
 from . import states
-from .validation import FLAG_LABELS, ID_TYPES
+from .submission import FLAG_LABELS
 
 PERSONAL_FIELDS = ("person_name", "person_phone", "person_id_number", "person_address")
 

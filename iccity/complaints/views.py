@@ -1,6 +1,6 @@
 """Public complaint pages: the intake form (phone first), the receipt, case lookup, and the disclosure metrics.
 
-Nothing here saves a case directly: the form goes through ``validation.validate_submission`` and
+Nothing here saves a case directly: the form goes through ``submission.validate_submission`` and
 ``actions.do_register_case``. Spam controls need no outside service: honeypot, minimum fill time, per-IP limits,
 a body-size cap. Handler pages are in ``views_handler``.
 """
@@ -16,14 +16,13 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from iccity.core import clock
+from iccity.core import clock, ratelimit
 from iccity.core.actions import ActionRefused
 from iccity.core.privacy import mask_public_text
+from iccity.core.publicforms import body_too_large, consume_started, release_started
 
-from . import ratelimit
 from .forms import IntakeForm, TrackForm
 from .models import Case, CaseEvent, CaseType
-from .views_common import body_too_large
 
 RECEIPTS_SESSION_KEY = "complaints_receipts"
 MEDIATION_SUCCESS = ("mediated_agreement", "performed_on_spot")
@@ -55,14 +54,13 @@ def intake(request):
         return _refuse(request, "complaints/intake.html", {**context, "form": _redisplay(request, fresh)}, spam, 400)
 
     from .actions import SubmissionInvalid, do_register_case
-    from .validation import validate_submission
+    from .submission import validate_submission
 
     submission = form.submission()
     errors: dict = {}
     if not form.is_valid():  # Django's own checks (lengths, choices); show the core's messages alongside
         errors = validate_submission(submission, today=clock.today())[1]
     else:
-        from .forms import consume_started, release_started
 
         replay = consume_started(request.POST.get("started", ""))  # single use: a replayed form is refused
         if replay:

@@ -1,4 +1,4 @@
-"""Helpers shared by the complaint pages and the Open311 endpoint: body-size guard, state labels, public notes,
+"""Helpers shared by the complaint pages and the Open311 endpoint: state labels, public notes,
 ISO 8601 dates with the +08:00 offset, and scrubbing personal data out of free text before anything is published."""
 from __future__ import annotations
 
@@ -8,19 +8,6 @@ import re
 from django.utils import timezone
 
 from . import states
-
-
-# The public form has no uploads: 64 KiB is far more than 4000 characters of description in UTF-8.
-MAX_BODY_BYTES = 64 * 1024
-
-
-def body_too_large(request, limit: int = MAX_BODY_BYTES) -> bool:
-    """Judge the declared length before Django reads the body (the site-wide cap is 25 MB for plan uploads)."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return True
-    return length > limit
 
 
 def state_label(case) -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.web import forbidden
 from iccity.orgs.models import Role, Unit
 from iccity.orgs.permissions import actor_for
 
@@ -50,7 +51,7 @@ def handler_view(view):
 
 
 def _forbidden(request, message: str):
-    return render(request, "complaints/403.html", {"message": message, "nav": "complaints"}, status=403)
+    return forbidden(request, message, nav="complaints")
 
 
 def _visible_cases(actor):
@@ -268,7 +269,7 @@ def export_csv(request):
     """Masked by default; the office may ask for personal data (``personal=1``), and that export is audited."""
     from iccity.core.actions import record_audit
 
-    from .privacy import mask_name, mask_phone
+    from iccity.core.privacy import mask_name, mask_phone
 
     actor = request.actor
     personal = request.GET.get("personal") == "1"

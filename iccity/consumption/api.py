@@ -1,4 +1,2 @@
-"""HTTP API of the consumption app (mounted under /api/consumption/)."""
-from ninja import Router
-
-router = Router(tags=["消费监测"])
+"""HTTP API of the consumption app: none yet (the dashboard and impact pages are server-rendered). A router added
+here is mounted in ``iccity/api.py``'s ROUTERS."""

@@ -6,3 +6,15 @@ class ConsumptionConfig(AppConfig):
     name = "iccity.consumption"
     label = "consumption"
     verbose_name = _("消费监测")
+
+    def ready(self):
+        from iccity.events.impact import impact_data
+        from iccity.indicators.views_common import feed_note_providers
+
+        from .actions.publish import feed_notes
+        from .impact import has_data
+
+        if feed_notes not in feed_note_providers:
+            feed_note_providers.append(feed_notes)
+        if has_data not in impact_data:
+            impact_data.append(has_data)

@@ -125,7 +125,7 @@ def _months(start: dt.date, end: dt.date):
 
 def merchants_table(seed: int) -> pa.Table:
     """About 1,500 invented merchants with valid USCC check characters (region code 120111 = 西青区)."""
-    from iccity.complaints.validation import USCC_ALPHABET, uscc_check_char
+    from iccity.core.validation import USCC_ALPHABET, uscc_check_char
 
     rng = np.random.default_rng([seed, 1])
     rows = []

@@ -26,7 +26,7 @@ def stage_merchants(con, run_id: str, files: list[FileResult], work: Path,
 
     import pyarrow as pa
 
-    from iccity.complaints.validation import uscc_status
+    from iccity.core.validation import uscc_status
 
     root = storage.data_dir()
     cols = schema.INPUT_COLUMNS["merchants"]

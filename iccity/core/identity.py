@@ -16,6 +16,24 @@ from .identity_rules import LOGIN_LOCKOUT, SECOND_FACTOR, rule_value
 current_request: contextvars.ContextVar = contextvars.ContextVar("iccity_current_request", default=None)
 
 
+# Roles live in orgs, above the kernel: orgs tells the kernel how to find a request's or a user's Actor (anything with
+# an ``office_admin`` flag) by filling this slot in OrgsConfig.ready().
+_actor_resolvers: dict[str, object] = {}
+
+
+def register_actor_resolver(*, for_request, for_user) -> None:
+    _actor_resolvers.update(request=for_request, user=for_user)
+
+
+def request_actor(request):
+    """The request's Actor (computed once per request by the resolver orgs registered)."""
+    return _actor_resolvers["request"](request)
+
+
+def user_actor(user):
+    return _actor_resolvers["user"](user)
+
+
 def current_actor():
     request = current_request.get()
     user = getattr(request, "user", None) if request is not None else None
@@ -79,7 +97,5 @@ def otp_required(user, actor=None) -> bool:
     if user.is_staff or user.is_superuser or rule_value(SECOND_FACTOR).get("required_for") == "all":
         return True
     if actor is None:
-        from iccity.orgs.permissions import Actor
-
-        actor = Actor.for_user(user)
+        actor = user_actor(user)
     return actor.office_admin

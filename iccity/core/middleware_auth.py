@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from .actions_auth import SESSION_MUST_CHANGE, SESSION_SEEN, SESSION_STARTED, start_session
-from .identity import current_request, otp_required
+from .identity import current_request, otp_required, request_actor
 from .identity_rules import SESSION, rule_value
 
 # Pages reachable before the second factor: getting in or out, and the TOTP steps themselves. Everything else,
@@ -55,9 +55,7 @@ class IdentityMiddleware:
 
             if user_has_device(user):
                 return self._send_to(request, "accounts:otp_verify", message="请先完成第二因素验证（动态验证码）")
-            from iccity.orgs.permissions import actor_for
-
-            if otp_required(user, actor_for(request)):  # the request's Actor, shared with the view (one query)
+            if otp_required(user, request_actor(request)):  # the request's Actor, shared with the view (one query)
                 return self._send_to(request, "accounts:otp_setup",
                                      message="管理人员须先绑定身份验证器（动态验证码）才能继续")
         if step not in SECOND_FACTOR_STEPS | {"password_change"} and request.session.get(SESSION_MUST_CHANGE):

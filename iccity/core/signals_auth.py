@@ -144,8 +144,6 @@ def connect() -> None:
 
     from axes.signals import user_locked_out
 
-    from iccity.orgs.models import RoleAssignment
-
     User = get_user_model()
     user_logged_in.connect(on_logged_in, dispatch_uid="iccity_auth_login")
     user_logged_out.connect(on_logged_out, dispatch_uid="iccity_auth_logout")
@@ -155,7 +153,5 @@ def connect() -> None:
     post_save.connect(after_user_save, sender=User, dispatch_uid="iccity_auth_user_post")
     m2m_changed.connect(on_user_m2m, sender=User.groups.through, dispatch_uid="iccity_auth_groups")
     m2m_changed.connect(on_user_m2m, sender=User.user_permissions.through, dispatch_uid="iccity_auth_perms")
-    post_save.connect(on_role_saved, sender=RoleAssignment, dispatch_uid="iccity_auth_role_saved")
-    post_delete.connect(on_role_deleted, sender=RoleAssignment, dispatch_uid="iccity_auth_role_deleted")
     post_delete.connect(on_user_deleted, sender=User, dispatch_uid="iccity_auth_user_deleted")
     post_delete.connect(on_otp_device_deleted, sender=TOTPDevice, dispatch_uid="iccity_auth_otp_deleted")

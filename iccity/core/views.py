@@ -17,15 +17,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iccity.orgs.permissions import actor_for
-
 from . import clock
+from .identity import request_actor
 from .models import AuditEvent
+from .registries import audit_task_scopes
+from .web import forbidden
 
 MAX_ROWS = 100_000
 HEADER = ["时间", "操作人", "账号", "动作", "对象类型", "对象编号", "对象", "变更前", "变更后", "说明"]
@@ -58,20 +58,11 @@ def _login_url() -> str:
 
 
 def _task_scope(task_id: int) -> Q:
-    """The task and every delivery object under it, like the task timeline's history panel."""
-    from iccity.delivery.models import Acknowledgement, Comment, ExtensionRequest, Report, WorkItem
-    from iccity.plans.models import Task
-
-    cts = ContentType.objects.get_for_models(Task, Report, WorkItem, Acknowledgement, ExtensionRequest, Comment)
-    q = Q(content_type=cts[Task], object_id=str(task_id))
-    for model, ids in (
-        (Report, Report.objects.filter(task_id=task_id).values_list("pk", flat=True)),
-        (WorkItem, WorkItem.objects.filter(task_id=task_id).values_list("pk", flat=True)),
-        (Acknowledgement, Acknowledgement.objects.filter(assignment__task_id=task_id).values_list("pk", flat=True)),
-        (ExtensionRequest, ExtensionRequest.objects.filter(work_item__task_id=task_id).values_list("pk", flat=True)),
-        (Comment, Comment.objects.filter(task_id=task_id).values_list("pk", flat=True)),
-    ):
-        q |= Q(content_type=cts[model], object_id__in=[str(pk) for pk in ids])
+    """The task and every delivery object under it, like the task timeline's history panel (the apps owning those
+    objects add them to ``core.registries.audit_task_scopes``)."""
+    q = Q(pk__in=[])
+    for scope in audit_task_scopes:
+        q |= scope(task_id)
     return q
 
 
@@ -152,8 +143,8 @@ def _xlsx(events, filename: str):
 def export(request, fmt: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), login_url=_login_url())
-    if not actor_for(request).office_admin:
-        return render(request, "core/403.html", {"message": _("只有领导小组办公室管理员可以导出操作记录")}, status=403)
+    if not request_actor(request).office_admin:
+        return forbidden(request, _("只有领导小组办公室管理员可以导出操作记录"))
     form = ExportFilterForm(request.GET)
     if not form.is_valid():
         errors = "；".join(e for errs in form.errors.values() for e in errs)

@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-
-from iccity.orgs.permissions import office_required
 
 from .actions_auth import do_unlock_login
 from .forms_auth import UnlockForm
+from .identity import request_actor
 from .models import AuditEvent
 
 
-@office_required(message="只有领导小组办公室管理员可以解除登录锁定")
 def unlock(request):
+    if not request.user.is_authenticated and not request.htmx:
+        return redirect_to_login(request.get_full_path())
+    if not request_actor(request).office_admin:
+        raise PermissionDenied("只有领导小组办公室管理员可以解除登录锁定")
     from axes.models import AccessAttempt
 
     form = UnlockForm(request.POST or None)

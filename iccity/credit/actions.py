@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from iccity.complaints.validation import parse_amount, uscc_status
+from iccity.core.validation import parse_amount, uscc_status
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.core.timefmt import doc_date

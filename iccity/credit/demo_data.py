@@ -8,7 +8,7 @@ import random
 
 from django.db import transaction
 
-from iccity.complaints.validation import uscc_check_char
+from iccity.core.validation import uscc_check_char
 from iccity.core import clock, demo
 from iccity.core.models import AuditEvent, Rule
 

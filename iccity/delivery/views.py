@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.web import back, flash_refusal
 
 from . import actions
 from .forms import ExtensionForm, ReturnAssignmentForm
@@ -22,7 +23,7 @@ from .models import (
     Acknowledgement, AckState, ExtensionRequest, ExtensionState, Notice, Report, ReportEvent, ReportState, WorkItem,
     WorkItemState,
 )
-from .views_common import Countdown, back, delivery_view, flash_refusal
+from .views_common import Countdown, delivery_view
 
 RECENT_UNREAD = 5  # the home page lists this many unread notices, one line each; the rest are in the centre
 

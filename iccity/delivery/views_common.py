@@ -1,5 +1,5 @@
-"""What every delivery page shares: who is asking (``Scope``), the Chinese 403 page, refusals shown to the user,
-and working-day countdowns.
+"""What every delivery page shares: who is asking (``Scope``) and working-day countdowns (the 403 page, refusals
+and the return after a form post are the kernel's ``core.web``).
 
 Pages never save models: they call ``delivery.actions`` and show the action's Chinese message when it refuses.
 """
@@ -8,18 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from iccity.core import clock
-from iccity.core.actions import ActionRefused
 from iccity.core.calendar import CalendarDataMissing, WorkdayCalendar
+from iccity.core.web import forbidden
 from iccity.orgs.permissions import actor_for
 
 from .models import ReportingCycle
@@ -38,24 +35,8 @@ def delivery_view(view):
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as exc:
-            return forbidden(request, str(exc))
+            return forbidden(request, str(exc), back_url=reverse("delivery:home"), back_label=_("返回我的任务"))
     return wrapper
-
-
-def forbidden(request, message: str = ""):
-    return render(request, "delivery/403.html", {"message": message or _("您没有权限执行此操作")}, status=403)
-
-
-def back(request, fallback: str):
-    """Plain form posts return to the page they came from (``next``), else to ``fallback``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
-
-
-def flash_refusal(request, exc: ActionRefused | PermissionDenied) -> None:
-    messages.error(request, getattr(exc, "message", None) or str(exc) or _("操作未完成"))
 
 
 class Countdown:

@@ -17,16 +17,17 @@ from django.views.decorators.http import require_POST
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.web import back, flash_refusal
 from iccity.orgs import actions as org_actions
 from iccity.orgs.models import LeadingGroup, Person, Role, RoleAssignment, TaskForce, Unit
-from iccity.orgs.views import current_version_ids
 from iccity.plans.models import Task
+from iccity.plans.queries import current_version_ids
 
 from . import actions, figures
 from .forms import DrivenTasksForm, MemberForm, OverviewFilterForm, TaskForceForm
 from .models import ESCALATION_ORDER, Acknowledgement, AckState, DrivenTask, Notice, Report, ReportingCycle
 from .permissions import DENIED_MESSAGES, Perm, check
-from .views_common import back, current_cycle, delivery_view, flash_refusal
+from .views_common import current_cycle, delivery_view
 
 NONE_KEY = figures.NONE_KEY   # reports of tasks no task force drives are grouped under 0 (“未分配专班”)
 SORT_KEYS = {"overdue": "overdue", "returned": "returned", "unack": "unack", "escalated": "escalated"}

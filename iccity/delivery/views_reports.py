@@ -19,13 +19,14 @@ from django.views.decorators.http import require_POST
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError
+from iccity.core.web import back, flash_refusal
 
 from . import actions
 from .actions.evidence import can_download, evidence_path
 from .forms import DecisionForm, ReportForm, parse_figures
 from .models import Evidence, Report, ReportRevision, ReportState, WorkItem, WorkItemState
 from .permissions import DENIED_MESSAGES, Perm, allowed, check, visible_reports, with_latest_author
-from .views_common import Countdown, back, delivery_view, flash_refusal
+from .views_common import Countdown, delivery_view
 
 SAFE_FALLBACK_TYPE = "application/octet-stream"
 INLINE_DANGEROUS = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml")

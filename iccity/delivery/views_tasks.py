@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.web import back, flash_refusal
 from iccity.core.models import AuditEvent
 from iccity.plans.models import Assignment, Task
 
@@ -24,7 +25,7 @@ from .models import (
     Acknowledgement, Comment, ExtensionRequest, ExtensionState, Notice, Report, WorkItem, WorkItemState,
 )
 from .permissions import Perm, allowed, visible_reports
-from .views_common import Countdown, back, delivery_view, flash_refusal
+from .views_common import Countdown, delivery_view
 
 HISTORY_LIMIT = 300
 

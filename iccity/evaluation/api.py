@@ -1,6 +1,9 @@
-"""HTTP API of the evaluation app (mounted under /api/evaluation/). Areas add their endpoints to this router in api_*.py."""
+"""HTTP API of the evaluation app (mounted under /api/evaluation/): one router per area (api_*.py), joined here."""
 from ninja import Router
 
-router = Router(tags=["评估考核"])
+from .api_lights import router as lights_router
+from .api_scoring import router as scoring_router
 
-from . import api_areas  # noqa: E402,F401  (registers the endpoints)
+router = Router(tags=["评估考核"])
+router.add_router("", lights_router)
+router.add_router("", scoring_router)

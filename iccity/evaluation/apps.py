@@ -8,9 +8,10 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("评估考核")
 
     def ready(self):
-        from iccity.delivery.signals import report_submitted
+        from iccity.delivery.signals import add_tick_step, report_submitted
 
         report_submitted.connect(_check_submitted_report, dispatch_uid="evaluation.quality.check_submitted")
+        add_tick_step(_refresh_lights)
 
         from .workbench import register_workbench
 
@@ -28,3 +29,15 @@ def _check_submitted_report(sender, report=None, revision=None, **kwargs):
 
     if revision is not None:
         check_after_submit(revision.pk)
+
+
+def _refresh_lights(day):
+    """Task lights of every plan in force, recomputed in the delivery tick before notices go out."""
+    from iccity.plans.models import Plan
+
+    from .actions.lights import do_refresh_lights
+
+    changed = 0
+    for plan in Plan.objects.filter(versions__isnull=False).distinct().order_by("pk"):
+        changed += len(do_refresh_lights(plan.current_version, day))
+    return f"亮灯：{changed} 项任务灯色变化"

@@ -1,17 +1,12 @@
-"""Default rules of the evaluation app (run by ``iccity bootstrap``; safe to run twice): the lights rule and, when the
-scoring area is there, its points rules. The office edits them in the admin as new versions."""
+"""Default rules of the evaluation app (run by ``iccity bootstrap``; safe to run twice): the lights rule and the
+scoring area's points rules. The office edits them in the admin as new versions."""
 from iccity.core.actions import do_ensure_rules
 
-from . import lights
+from . import lights, scoring
 
 
 def default_rules() -> list[dict]:
-    rows = list(lights.DEFAULT_RULES)
-    try:
-        from .scoring import DEFAULT_RULES as SCORING_RULES
-    except ImportError:
-        SCORING_RULES = []
-    return rows + list(SCORING_RULES)
+    return list(lights.DEFAULT_RULES) + list(scoring.DEFAULT_RULES)
 
 
 def load(stdout) -> None:

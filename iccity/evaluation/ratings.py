@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from iccity.core import clock
+from iccity.core import clock, periods
 
 AREAS = ("planning", "capacity", "stage", "evidence")
 LEVEL_RANK = {"red": 0, "amber_red": 1, "amber_green": 2, "green": 3}
 
 
 def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return periods.key_of(day, periods.QUARTERLY)
 
 
 def parse_quarter(quarter: str) -> tuple[int, int]:
-    from iccity.indicators import periods
-
     try:
         parsed = periods.parse_period(quarter or "")
     except periods.PeriodError:
@@ -43,15 +41,13 @@ def is_quarter(text: str) -> bool:
 
 
 def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
-    from iccity.indicators import periods
-
     parse_quarter(quarter)
     return periods.period_bounds(quarter)
 
 
 def previous_quarter(quarter: str) -> str:
-    year, q = parse_quarter(quarter)
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+    parse_quarter(quarter)
+    return periods.previous_key(quarter)
 
 
 def current_ratings(version, quarter: str | None = None) -> dict[int, "DeliveryRating"]:  # noqa: F821

@@ -105,7 +105,7 @@ class ScoringPeriod:
 def parse_period(text: str) -> ScoringPeriod:
     """``2026-03`` (month) or ``2026Q1`` (quarter), read by the indicators' period keys; anything else (a year, a
     1—N月 total, free Chinese wording) is refused with a Chinese message."""
-    from iccity.indicators import periods
+    from iccity.core import periods
 
     wanted = str(text or "").strip().upper()
     try:

@@ -119,11 +119,9 @@ def current_figures(version, today: dt.date):
 
 
 def league() -> tuple[object, list]:
-    """E2's league table when the scoring module is there; (None, []) shows “暂无计分”."""
-    try:
-        from .scoring import league_table
-    except ImportError:
-        return None, []
+    """The latest league table; (None, []) shows “暂无计分”."""
+    from .scoring import league_table
+
     run, scores = league_table(None)
     return run, list(scores)
 

@@ -1,24 +1,23 @@
 """Link an event edition to its consumption impact, when the consumption module has data for those dates.
 
-The consumption app is developed separately; it is optional here: if its ``impact.has_data`` or its
-``consumption:impact`` page is missing or fails to import, no link is shown.
+Consumption sits above events: it fills ``impact_data`` (``has_data(start, end) -> bool``) in its AppConfig.ready();
+without it, or without its ``consumption:impact`` page, no link is shown.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
 log = logging.getLogger(__name__)
+impact_data: list = []
 
 
 def impact_url(occ) -> str:
-    try:
-        has_data = importlib.import_module("iccity.consumption.impact").has_data
-    except (ImportError, AttributeError):
+    if not impact_data:
         return ""
+    has_data = impact_data[0]
     try:
         if not has_data(occ.starts_on, occ.ends_on):
             return ""

@@ -6,3 +6,8 @@ class IndicatorsConfig(AppConfig):
     name = "iccity.indicators"
     label = "indicators"
     verbose_name = _("指标与目标")
+
+    def ready(self):
+        from iccity.core.upload_handlers import register_limit
+
+        register_limit("indicators:import", "iccity.indicators.importing.MAX_FILE_BYTES")  # 5 MB

@@ -22,12 +22,12 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from iccity.core import clock
+from iccity.core.periods import MONTHLY, Period, PeriodError
+from iccity.core.periods import make as make_period
+from iccity.core.periods import parse_period as _parse_period
 
 from .models import Indicator, Observation, Release, ReleaseStatus
 from .models.catalogue import Frequency, Publication, ValueKind
-from .periods import MONTHLY, Period, PeriodError
-from .periods import make as make_period
-from .periods import parse_period as _parse_period
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -172,12 +172,11 @@ def _release_sheet(ws) -> dict:
 
 
 def _read_csv(data: bytes, table: Table) -> Table:
-    from iccity.plans.parsing.errors import PlanReadError
-    from iccity.plans.parsing.readers.txt import NotText, decode_text
+    from iccity.core.textutil import NotText, UnknownEncoding, decode_text
 
     try:
         text = decode_text(data)[0]
-    except PlanReadError:
+    except UnknownEncoding:
         return _problem(table, "encoding", "无法识别CSV文件的编码：请另存为“CSV UTF-8（逗号分隔）”后上传")
     except NotText:
         return _problem(table, "file_type", "文件内容不是CSV文本：请上传 .xlsx 或 .csv 文件")

@@ -10,9 +10,7 @@ import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from iccity.core import clock
-
-from . import periods
+from iccity.core import clock, periods
 
 THRESHOLDS_RULE = "indicators.progress_thresholds"
 THRESHOLDS_SOURCE = ("Open SDG progress methodology（open-sdg/open-sdg docs/progress-methodology.md，"
@@ -368,7 +366,7 @@ def series(indicator, *, area: str = "西青区", vintage: str = "latest", break
 def periods_from_cumulative(points: list[SeriesPoint]) -> list[SeriesPoint]:
     """Single-period values from year-to-date points, each derived from its own total minus the previous one
     (``periods.cumulative_to_periods``); a period whose previous total is missing is left out, never guessed."""
-    from .periods import PeriodError, cumulative_to_periods, parse_period
+    from iccity.core.periods import PeriodError, cumulative_to_periods, parse_period
 
     by_key = {p.period: p for p in points if p.value is not None}
     out = []

@@ -80,11 +80,14 @@ def target_text(target, unit: str) -> str:
     return f"{COMPARATOR_TEXT.get(target.comparator, target.comparator)}{value}{unit}"
 
 
+# Apps that publish into indicators from their own feeds (consumption) explain a missing figure here, filling this
+# slot in their AppConfig.ready(): ``notes(codes) -> {code: why}``.
+feed_note_providers: list = []
+
+
 def feed_notes(codes) -> dict[str, str]:
-    """Why a consumption-feed indicator has no published figure (consumption.actions.publish.feed_notes); empty
-    when the consumption app is absent."""
-    try:
-        from iccity.consumption.actions.publish import feed_notes as notes
-    except ImportError:
-        return {}
-    return notes(codes)
+    """Why a feed-published indicator has no published figure yet; empty when no feed app is installed."""
+    notes: dict[str, str] = {}
+    for provider in feed_note_providers:
+        notes.update(provider(codes))
+    return notes

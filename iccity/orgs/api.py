@@ -5,10 +5,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from iccity.plans.models import Assignment
-
+from . import unit_work
 from .models import Unit
-from .views import current_version_ids, unit_task_counts
 
 router = Router(tags=["单位"])
 
@@ -60,22 +58,19 @@ def list_units(request, unit_type: str | None = None, q: str | None = None):
         units = units.filter(unit_type=unit_type)
     if q:
         units = units.filter(Q(name__icontains=q) | Q(full_name__icontains=q) | Q(aliases__alias__icontains=q)).distinct()
-    counts = unit_task_counts(current_version_ids())
+    counts = unit_work.task_counts()
     return [_unit_out(u, counts) for u in units]
 
 
 @router.get("/{unit_id}", response=UnitDetailOut, summary="单位详情（含分工）")
 def unit_detail(request, unit_id: int):
     unit = get_object_or_404(Unit.objects.prefetch_related("aliases"), pk=unit_id)
-    version_ids = current_version_ids()
-    rows = (Assignment.objects.filter(unit=unit, task__version_id__in=version_ids)
-            .select_related("task__version__plan", "parent__unit"))
+    rows = unit_work.assignments(unit)
     assignments = [
         {"plan": a.task.version.plan.slug, "version": a.task.version.number, "task": a.task.key,
-         "task_title": a.task.title, "role": a.role, "role_source": a.role_source,
-         "via": (a.parent.listed_name or a.parent.unit.name) if a.parent_id else ""}
+         "task_title": a.task.title, "role": a.role, "role_source": a.role_source, "via": a.via}
         for a in sorted(rows, key=lambda a: (a.task.version.plan.slug, a.task.kind != "task", a.task.number))
     ]
-    return {**_unit_out(unit, unit_task_counts(version_ids)), "notes": unit.notes, "division_code": unit.division_code,
+    return {**_unit_out(unit, unit_work.task_counts()), "notes": unit.notes, "division_code": unit.division_code,
             "members": [m.name for m in unit.resolve_members()] if unit.is_collective else [],
             "assignments": assignments}

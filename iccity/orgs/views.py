@@ -7,31 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
-from iccity.plans.models import Assignment, AssignmentRole, Plan, PlanVersion
-
+from . import unit_work
 from .forms import UnitFilterForm
 from .models import Unit, UnitAlias, UnitType
-
-
-def current_version_ids() -> list[int]:
-    """The latest version of each plan (one query)."""
-    latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number").values("pk")[:1]
-    return [pk for pk in Plan.objects.annotate(current=Subquery(latest)).values_list("current", flat=True) if pk]
-
-
-def unit_task_counts(version_ids) -> dict[int, dict[str, int]]:
-    """unit id → number of tasks led, co-operated (a task counts once per unit, lead wins) and reached via a collective."""
-    lead, co, via = defaultdict(set), defaultdict(set), defaultdict(set)
-    rows = Assignment.objects.filter(task__version_id__in=version_ids).values_list("unit_id", "role", "parent_id", "task_id")
-    for unit_id, role, parent_id, task_id in rows:
-        (lead if role == AssignmentRole.LEAD else co)[unit_id].add(task_id)
-        if parent_id:
-            via[unit_id].add(task_id)
-    units = set(lead) | set(co)
-    return {u: {"lead": len(lead[u]), "co": len(co[u] - lead[u]), "via": len(via[u])} for u in units}
 
 
 def unit_list(request):
@@ -43,7 +24,7 @@ def unit_list(request):
             units = units.filter(Q(name__icontains=q) | Q(full_name__icontains=q) | Q(aliases__alias__icontains=q)).distinct()
         if unit_type:
             units = units.filter(unit_type=unit_type)
-    counts = unit_task_counts(current_version_ids())
+    counts = unit_work.task_counts()
     by_type = defaultdict(list)
     for unit in units:
         unit.counts = counts.get(unit.pk, {"lead": 0, "co": 0, "via": 0})
@@ -55,16 +36,12 @@ def unit_list(request):
 
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.prefetch_related("aliases", "manual_members"), pk=pk)
-    version_ids = current_version_ids()
-    assignments = (Assignment.objects.filter(unit=unit, task__version_id__in=version_ids)
-                   .select_related("task__version__plan", "task__group", "parent__unit")
-                   .order_by("task__version__plan__name", "task__kind", "task__number"))
+    assignments = unit_work.assignments(unit)
     plans = {}
     for a in assignments:
         version = a.task.version
         entry = plans.setdefault(version.pk, {"version": version, "plan": version.plan, "lead": [], "co": []})
-        a.via = (a.parent.listed_name or a.parent.unit.name) if a.parent_id else ""
-        entry["lead" if a.role == AssignmentRole.LEAD else "co"].append(a)
+        entry["lead" if a.is_lead else "co"].append(a)
     for entry in plans.values():
         # Tasks first, then guarantee measures, each by number.
         for key in ("lead", "co"):

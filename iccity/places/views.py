@@ -55,15 +55,13 @@ def place_detail(request, pk: int):
                                                   "events": _events_at(place)})
 
 
-def _events_at(place):
-    """Published events held at this place or in this 商圈 (the events app is optional here)."""
-    try:
-        from iccity.events.models import Event
-    except ImportError:  # pragma: no cover - events app removed
-        return []
-    from django.db.models import Q
+# Apps above places list what happens at a place (events fills this in EventsConfig.ready()): ``at(place) -> [...]``.
+place_event_providers: list = []
 
-    return Event.objects.published().filter(Q(venue=place) | Q(venue__district=place)).order_by("name")
+
+def _events_at(place):
+    """Published events held at this place or in this 商圈."""
+    return [event for provider in place_event_providers for event in provider(place)]
 
 
 def coverage_page(request):

@@ -10,9 +10,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from iccity.core.textutil import chinese_counting  # the （一） headings Word renders
 from iccity.orgs.models import Unit
 
-from .parsing.readers.numbering import chinese_counting  # the （一） headings Word renders
 
 
 class ReportCycle(models.TextChoices):

@@ -1,6 +1,9 @@
-"""HTTP API of the reports app (mounted under /api/reports/). Areas add their endpoints to this router in api_*.py."""
+"""HTTP API of the reports app (mounted under /api/reports/): one router per area (api_*.py), joined here."""
 from ninja import Router
 
-router = Router(tags=["公文与台账"])
+from .api_documents import router as documents_router
+from .api_ledger import router as ledger_router
 
-from . import api_areas  # noqa: E402,F401  (registers the endpoints)
+router = Router(tags=["公文与台账"])
+router.add_router("", documents_router)
+router.add_router("", ledger_router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from ninja import Schema
+from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -13,8 +13,9 @@ from iccity.core.schemas import Error
 from iccity.orgs.permissions import actor_for
 
 from .actions.documents import do_generate_document, download_name
-from .api import router
 from .models import DocumentKind, GeneratedDocument
+
+router = Router()  # joined into the app's router in api.py
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

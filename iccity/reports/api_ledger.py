@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from ninja import Field, File, Schema
+from ninja import Field, File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -13,8 +13,9 @@ from iccity.core.actions import ActionRefused, ConflictError
 from iccity.orgs.models import Unit
 from iccity.orgs.permissions import actor_for
 
-from .api import router
 from .models import LedgerImport
+
+router = Router()  # joined into the app's router in api.py
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,3 +11,8 @@ class ReportsConfig(AppConfig):
         from .workbench import register_workbench
 
         register_workbench()
+        from iccity.core.upload_handlers import MB, register_limit
+
+        register_limit("reports:template_upload", "iccity.reports.actions.documents.MAX_TEMPLATE_BYTES")  # 10 MB
+        register_limit("reports:ledger_upload", 10 * MB)
+        register_limit("api:preview_ledger", 10 * MB)

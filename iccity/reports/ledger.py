@@ -25,7 +25,8 @@ from iccity.delivery import figures
 from iccity.delivery.models import (
     ExtensionRequest, ExtensionState, Report, ReportingCycle, ReportRevision, WorkItem, WorkItemState,
 )
-from iccity.plans.models import Assignment, PlanVersion, Task
+from iccity.plans.models import Assignment, Task
+from iccity.plans.queries import current_version_ids
 
 from .ledger_columns import (
     BY_HEADER, BY_KEY, COLUMNS, FORMAT_VERSION, HEADER_ALIASES, ITEM, META_SHEET, SHEET, TASK, TITLE, LedgerRow,
@@ -37,13 +38,6 @@ HEADER_ROW = 4  # rows 1–3: title, export line, instructions
 
 def item_key(item_id: int) -> str:
     return f"W{item_id}"
-
-
-def current_version_ids() -> list[int]:
-    latest: dict[int, int] = {}
-    for vid, plan_id in PlanVersion.objects.order_by("plan_id", "-number").values_list("id", "plan_id"):
-        latest.setdefault(plan_id, vid)
-    return list(latest.values())
 
 
 def current_cycles(today: dt.date) -> dict[int, ReportingCycle]:

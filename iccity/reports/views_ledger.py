@@ -13,7 +13,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from iccity.core.actions import ActionRefused
-from iccity.delivery.views_common import delivery_view, flash_refusal
+from iccity.core.web import flash_refusal
+from iccity.delivery.views_common import delivery_view
 from iccity.orgs.models import Unit
 
 from .actions.ledger import (

@@ -1,9 +1,9 @@
-"""Forms of the surveys app. Spam controls are the complaint form's (honeypot + signed start time), imported."""
+"""Forms of the surveys app. Spam controls are the public forms' (``core.publicforms``: honeypot + signed start time)."""
 from __future__ import annotations
 
 from django import forms
 
-from iccity.complaints.forms import sign_started, started_error
+from iccity.core.publicforms import sign_started, started_error
 
 DONT_KNOW = "dk"
 

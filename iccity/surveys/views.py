@@ -11,10 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from iccity.complaints import forms as complaint_forms
-from iccity.complaints import ratelimit
-from iccity.complaints.views_common import body_too_large
+from iccity.core import publicforms, ratelimit
 from iccity.core.actions import ActionRefused
+from iccity.core.publicforms import body_too_large
 
 from .actions import CapReached, device_hash, do_submit_response
 from .forms import SurveyForm
@@ -105,15 +104,15 @@ def survey_form(request, wave, area):
     if not form.is_valid():
         return refuse("还有题目未作答，请检查标红的题目", 400, form)
     started = request.POST.get("started", "")
-    replay = complaint_forms.consume_started(started)  # one submission per form shown
+    replay = publicforms.consume_started(started)  # one submission per form shown
     if replay:
         return refuse(replay, 400, form)
-    begun = complaint_forms.started_at(started)
+    begun = publicforms.started_at(started)
     try:
         do_submit_response(wave, area, form.answers(), device_token=token, client_ip=ratelimit.client_ip(request),
                            seconds_taken=None if begun is None else time.time() - begun)
     except ActionRefused as exc:
-        complaint_forms.release_started(started)  # nothing was written
+        publicforms.release_started(started)  # nothing was written
         return refuse(exc.message, 429 if isinstance(exc, CapReached) else 400, form)
     return redirect("surveys:thanks", wave=wave.code, area=area.code)
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from iccity.complaints import forms
+from iccity.core import publicforms as forms
 from iccity.complaints.models import Category, Open311Key
 from iccity.orgs.models import Person, Role, RoleAssignment, Unit, UnitType
 
@@ -83,7 +83,7 @@ def form_data(**overrides) -> dict:
 def register(**overrides):
     """A case registered through the core action (not the page), for handler and Open311 tests."""
     from iccity.complaints.actions import do_register_case
-    from iccity.complaints.validation import validate_submission
+    from iccity.complaints.submission import validate_submission
 
     raw = form_data(**overrides)
     raw["consent_publish"] = raw.get("consent_publish") == "on"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from iccity.complaints import forms
+from iccity.core import publicforms as forms
 from iccity.complaints.models import Case
 
 from .factories import ID_NUMBER, PHONE, clear_cache, frozen_today, site  # noqa: F401

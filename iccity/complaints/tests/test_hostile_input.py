@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from iccity.complaints import forms, ratelimit
+from iccity.core import publicforms as forms
+from iccity.core import ratelimit
 from iccity.complaints.models import Case
 
 from .factories import API_KEY, clear_cache, form_data, frozen_today, register, site  # noqa: F401

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from iccity.complaints.privacy import (can_see_personal_data, case_for_display, mask_address, mask_id, mask_name,
-                                       mask_phone, public_case_view)
+from iccity.complaints.privacy import can_see_personal_data, case_for_display, public_case_view
+from iccity.core.privacy import mask_address, mask_id, mask_name, mask_phone
 from iccity.orgs.permissions import Actor
 
 from .conftest import VALID_ID

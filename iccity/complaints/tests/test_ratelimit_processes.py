@@ -15,7 +15,7 @@ SCRIPT = textwrap.dedent("""
     django.setup()
     from django.test.utils import override_settings
     with override_settings(CACHES={"default": {"BACKEND": sys.argv[1], "LOCATION": sys.argv[2]}}):
-        from iccity.complaints import ratelimit
+        from iccity.core import ratelimit
         limit = ratelimit.Limit("xproc", 3, 600)
         print("".join("1" if ratelimit.hit(limit, "203.0.113.9") else "0" for _ in range(int(sys.argv[3]))))
 """)
@@ -58,7 +58,7 @@ def test_concurrent_hits_never_pass_the_limit():
 
     from django.core.cache import caches
 
-    from iccity.complaints import ratelimit
+    from iccity.core import ratelimit
 
     caches["default"].clear()
     limit, barrier = ratelimit.Limit("race", 5, 600), Barrier(40)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from iccity.complaints.validation import (FLAG_LABELS, id_check_digit, id_number_error, is_valid_phone, parse_amount,
-                                          uscc_check_char, uscc_status, validate_submission)
+from iccity.complaints.submission import FLAG_LABELS, validate_submission
+from iccity.core.validation import id_check_digit, id_number_error, is_valid_phone, parse_amount, uscc_check_char, uscc_status
 
 from .conftest import VALID_ID, VALID_USCC, submission
 

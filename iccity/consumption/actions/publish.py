@@ -16,7 +16,7 @@ from django.utils import timezone
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, record_audit
 from iccity.indicators.actions.observations import ImportOutcome, do_push_observations
-from iccity.indicators.periods import period_bounds
+from iccity.core.periods import period_bounds
 
 from .. import metrics
 from ..engine import Engine

@@ -34,7 +34,7 @@ def write_csv(path, lines):
 
 
 def merchants_csv(path):
-    from iccity.complaints.validation import uscc_check_char
+    from iccity.core.validation import uscc_check_char
 
     first17 = "92120111123456789"
     path.write_text(

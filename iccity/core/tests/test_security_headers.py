@@ -103,13 +103,13 @@ def test_no_template_has_inline_script_or_event_handlers():
 
 
 def test_api_errors_have_no_traceback_even_with_debug_on(client, db, settings, monkeypatch):
-    import iccity.orgs.api as orgs_api
+    from iccity.orgs import unit_work
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
     settings.DEBUG = True
-    monkeypatch.setattr(orgs_api, "unit_task_counts", explode)
+    monkeypatch.setattr(unit_work, "task_counts", explode)
     response = client.get("/api/units/")
     assert response.status_code == 500
     assert response.json() == {"detail": "服务器内部错误，已记录，请稍后再试或联系管理员。"}

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from iccity.complaints.validation import uscc_check_char
+from iccity.core.validation import uscc_check_char
 from iccity.core import clock
 
 from ..actions import do_register_entry, do_register_merchant

@@ -22,7 +22,7 @@ def test_wrong_check_digit_is_kept_and_flagged_for_manual_review(today, office_a
 
 
 def test_odd_structure_is_flagged_as_suspicious(today):
-    from iccity.complaints.validation import uscc_check_char
+    from iccity.core.validation import uscc_check_char
 
     first17 = "9A350100M000100Y4"  # authority 9 does not issue type A
     merchant = do_register_merchant("丙公司", uscc=first17 + uscc_check_char(first17))

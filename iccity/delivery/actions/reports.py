@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import F
 
-from iccity.core import clock
+from iccity.core import clock, periods
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.core.calendar import WorkdayCalendar
 from iccity.core.timefmt import doc_date
@@ -28,22 +28,13 @@ from ..signals import report_submitted
 from .dispatch import responsible_assignments
 
 EDITABLE_FIELDS = ("narrative", "progress", "problems", "next_steps", "figures")
-QUARTER_NAMES = "一二三四"
 
 
 def cycle_period(cadence: str, day: dt.date) -> tuple[dt.date, dt.date, str]:
     """The period containing ``day`` and its Chinese label."""
-    if cadence == ReportCycle.QUARTERLY:
-        q = (day.month - 1) // 3
-        start = dt.date(day.year, q * 3 + 1, 1)
-        label = f"{day.year}年第{QUARTER_NAMES[q]}季度"
-    else:
-        start = dt.date(day.year, day.month, 1)
-        label = f"{day.year}年{day.month}月"
-    months = 3 if cadence == ReportCycle.QUARTERLY else 1
-    year, month = divmod(start.month - 1 + months, 12)
-    end = dt.date(start.year + year, month + 1, 1) - dt.timedelta(days=1)
-    return start, end, label
+    key = periods.key_of(day, periods.QUARTERLY if cadence == ReportCycle.QUARTERLY else periods.MONTHLY)
+    start, end = periods.period_bounds(key)
+    return start, end, periods.period_label(key)
 
 
 @transaction.atomic

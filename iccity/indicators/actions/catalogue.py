@@ -10,13 +10,13 @@ from pathlib import Path
 
 from django.db import transaction
 
+from iccity.core import periods
 from iccity.core.actions import ActionRefused, do_ensure_rules, record_audit
 from iccity.core.models import Rule
 from iccity.orgs.models import Unit
 from iccity.plans.actions import XIQING_PLAN_SLUG
 from iccity.plans.models import Plan, PlanVersion, Task
 
-from .. import periods
 from ..models import (
     Dimension, Framework, Indicator, IndicatorDimension, IndicatorTarget, Observation, Release, ReleaseStatus,
     TargetKind, TargetStatus,

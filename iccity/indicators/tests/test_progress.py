@@ -11,7 +11,7 @@ from iccity.indicators.models import Indicator, IndicatorTarget, Observation, Re
 from iccity.indicators.progress import (
     THRESHOLDS_RULE, SeriesPoint, TargetSpec, indicator_status, meets, progress_status, required_path, series,
 )
-from iccity.indicators.periods import period_end
+from iccity.core.periods import period_end
 
 
 @dataclass

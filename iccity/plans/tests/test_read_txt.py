@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from iccity.plans.parsing.readers import DocumentText, read_bytes, read_document
-from iccity.plans.parsing.readers.txt import chinese_score
+from iccity.core.textutil import chinese_score
 
 SEED = Path(__file__).resolve().parents[3] / "data" / "xiqing-icc-action-plan-2023-2027.txt"
 SAMPLE = "一、工作目标\n到2025年，我区国际知名度全面提升。\n\n（一）提升载体能级\n1.做强区域核心商圈。（责任单位：区商务局、中北镇）\n"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.textutil import chinese_counting
 from iccity.core.timefmt import doc_date
 from iccity.delivery import figures as delivery_figures
 
@@ -34,7 +35,7 @@ def issuer_name() -> str:
 
 
 def month_bounds(period: str) -> tuple[dt.date, dt.date]:
-    from iccity.indicators import periods
+    from iccity.core import periods
 
     try:
         parsed = periods.parse_period(period)
@@ -294,8 +295,6 @@ def _lists(snap: Snapshot) -> dict:
 
 
 def monthly_context(version, period: str | None = None) -> dict:
-    from iccity.plans.parsing.readers.numbering import chinese_counting
-
     snap = Snapshot.load(version, period=period)
     year, month = snap.period.split("-")
     groups, by_group = [], defaultdict(list)
@@ -340,8 +339,6 @@ def _task_ids_of_force(task_force) -> list[int]:
 
 def special_context(version, *, task=None, task_force=None, period: str | None = None) -> dict:
     from iccity.delivery.models import Comment
-    from iccity.plans.parsing.readers.numbering import chinese_counting
-
     if (task is None) == (task_force is None):
         raise ActionRefused("专报须指定一项任务或一个专班")
     ids = [task.pk] if task is not None else _task_ids_of_force(task_force)
@@ -371,8 +368,6 @@ def special_context(version, *, task=None, task_force=None, period: str | None =
 
 def stocktake_context(version, task_force, period: str | None = None) -> dict:
     from iccity.delivery.models import Acknowledgement, ExtensionRequest
-    from iccity.plans.parsing.readers.numbering import chinese_counting
-
     ids = _task_ids_of_force(task_force)
     if not ids:
         raise ActionRefused(f"{task_force.name}尚未分配负责的任务，无法生成调度会材料")

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from iccity.complaints import ratelimit
+from iccity.core import ratelimit
 
 from . import servers
 

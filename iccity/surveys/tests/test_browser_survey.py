@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from iccity.complaints import forms as complaint_forms
+from iccity.core import publicforms
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE_SIZE = {"width": 390, "height": 844}
@@ -18,7 +18,7 @@ def overflow(page) -> int:
 
 
 def test_a_phone_submission_updates_the_index_page(wave, live_server, page, monkeypatch):
-    monkeypatch.setattr(complaint_forms, "MIN_FILL_SECONDS", 0)
+    monkeypatch.setattr(publicforms, "MIN_FILL_SECONDS", 0)
     from iccity.core.models import Rule
     from iccity.surveys.stuffing import RULE_KEY, params
 

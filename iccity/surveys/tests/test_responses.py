@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from iccity.complaints import forms as complaint_forms
+from iccity.core import publicforms
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
 
@@ -124,12 +124,12 @@ def form_data(client, wave, score="8", took=None):
     data = {name: score for name, _ in form.items}
     data["started"] = form.initial["started"]
     if took is not None:  # a person who took ``took`` seconds over the questionnaire
-        data["started"] = complaint_forms.sign_started(time.time() - took)
+        data["started"] = publicforms.sign_started(time.time() - took)
     return data
 
 
 def test_public_form_sets_a_device_cookie_and_accepts_once(client, wave, monkeypatch):
-    monkeypatch.setattr(complaint_forms, "MIN_FILL_SECONDS", 0)
+    monkeypatch.setattr(publicforms, "MIN_FILL_SECONDS", 0)
     data = form_data(client, wave, took=120)
     assert DEVICE_COOKIE in client.cookies
     response = client.post(f"/surveys/{wave.code}/zhongbei/", data)
@@ -144,7 +144,7 @@ def test_public_form_sets_a_device_cookie_and_accepts_once(client, wave, monkeyp
 def test_honeypot_fast_submission_and_missing_answers_are_refused(client, wave, monkeypatch):
     data = form_data(client, wave)
     assert client.post(f"/surveys/{wave.code}/zhongbei/", data).status_code == 400  # faster than a person
-    monkeypatch.setattr(complaint_forms, "MIN_FILL_SECONDS", 0)
+    monkeypatch.setattr(publicforms, "MIN_FILL_SECONDS", 0)
     assert client.post(f"/surveys/{wave.code}/zhongbei/", {**data, "website": "x"}).status_code == 400
     partial = dict(data)
     partial.pop(next(k for k in data if k.startswith("item_")))
@@ -154,7 +154,7 @@ def test_honeypot_fast_submission_and_missing_answers_are_refused(client, wave, 
 
 
 def test_a_post_without_the_device_cookie_is_refused(client, wave, monkeypatch):
-    monkeypatch.setattr(complaint_forms, "MIN_FILL_SECONDS", 0)
+    monkeypatch.setattr(publicforms, "MIN_FILL_SECONDS", 0)
     data = form_data(client, wave)
     client.cookies.pop(DEVICE_COOKIE)
     page = client.post(f"/surveys/{wave.code}/zhongbei/", data)

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.test import Client
 
-from iccity.complaints import forms as complaint_forms
+from iccity.core import publicforms
 from iccity.core.actions import ActionRefused
 from iccity.core.models import AuditEvent
 from iccity.orgs.models import Person, Role, RoleAssignment
@@ -26,7 +26,7 @@ def post_fresh(wave, ip, *, score="9", took=120, area="zhongbei"):
     page = client.get(f"/surveys/{wave.code}/{area}/")
     form = page.context["form"]
     data = {name: score for name, _ in form.items}
-    data["started"] = complaint_forms.sign_started(time.time() - took)
+    data["started"] = publicforms.sign_started(time.time() - took)
     return client, data, client.post(f"/surveys/{wave.code}/{area}/", data)
 
 

@@ -1,9 +1,8 @@
-"""``iccity consumption <subcommand>``: ingest, generate, rebuild-rollups, calendar, status (data layer) and, when
-the analysis module exists, metrics / impact / publish (delegated to ``iccity.consumption.cli_analysis``)."""
+"""``iccity consumption <subcommand>``: ingest, generate, rebuild-rollups, calendar, status (data layer) and
+metrics / impact / publish (delegated to ``iccity.consumption.cli_analysis``)."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import sys
 from pathlib import Path
 
@@ -11,16 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from iccity.core.actions import ActionRefused
 
+from ... import cli_analysis
+
 KINDS = ("transactions", "footfall", "merchants")
-
-
-def _analysis():
-    try:
-        return importlib.import_module("iccity.consumption.cli_analysis")
-    except ModuleNotFoundError as exc:
-        if exc.name != "iccity.consumption.cli_analysis":
-            raise
-        return None
 
 
 def _date(value: str) -> dt.date:
@@ -55,19 +47,14 @@ class Command(BaseCommand):
         p.add_argument("--start", required=True)
         p.add_argument("--end", required=True)
         sub.add_parser("status", help="显示数据目录、可见文件和最近的入库批次")
-        analysis = _analysis()
-        if analysis is not None:
-            analysis.add_arguments(sub)
+        cli_analysis.add_arguments(sub)
 
     def handle(self, *args, subcommand: str, **options):
         try:
             handler = getattr(self, "_" + subcommand.replace("-", "_"), None)
             if handler is not None:
                 return handler(**options)
-            analysis = _analysis()
-            if analysis is None:
-                raise CommandError(f"未知子命令 {subcommand}")
-            return analysis.handle(subcommand, options, self.stdout)
+            return cli_analysis.handle(subcommand, options, self.stdout)
         except ActionRefused as exc:
             self.stderr.write(f"错误：{exc}")
             sys.exit(1)

@@ -25,11 +25,11 @@ class Command(BaseCommand):
             for label, n in counts.items():
                 self.stdout.write(f"{label}：已重新加密 {n} 行")
             return
-        from iccity.complaints.retention import do_anonymise_due_cases
+        from iccity.core.registries import retention_jobs
 
         try:
             today = dt.date.fromisoformat(opts["today"]) if opts.get("today") else None
         except ValueError:
             raise CommandError("--today 应为 YYYY-MM-DD") from None
-        done = do_anonymise_due_cases(today)
-        self.stdout.write(f"已匿名化 {len(done)} 件超过保存期限的已办结案件" + (f"：{'、'.join(done)}" if done else ""))
+        for run, describe in retention_jobs:  # filled by the apps holding personal data (complaints)
+            self.stdout.write(describe(run(today)))

@@ -27,6 +27,7 @@ from iccity.plans.models import Plan
 from ...actions import do_open_cycle
 from ...channels import deliver_pending
 from ...escalation import run_reminders
+from ...signals import tick_steps
 
 
 def parse_date(text: str) -> dt.date:
@@ -60,7 +61,7 @@ class Command(BaseCommand):
             "remind": [self.remind],
             "send-notices": [self.send_notices],
             "digest": [self.digest],
-            "tick": [self.open_cycles, self.remind, self.lights, self.send_notices],
+            "tick": [self.open_cycles, self.remind, self.registered_steps, self.send_notices],
         }[subcommand]
         errors = []
         for step in steps:
@@ -105,14 +106,10 @@ class Command(BaseCommand):
         if summary.missing_years:
             raise CommandError(f"催报与督办未完成：{summary.missing_message()}（{summary.unjudged} 项未能判断）")
 
-    def lights(self, day: dt.date, opts) -> None:
-        """Recompute task lights before notices go out, so a task turning red is announced in the same run."""
-        from iccity.evaluation.actions.lights import do_refresh_lights  # evaluation builds on delivery, not the reverse
-
-        changed = 0
-        for plan in Plan.objects.filter(versions__isnull=False).distinct().order_by("pk"):
-            changed += len(do_refresh_lights(plan.current_version, day))
-        self.stdout.write(f"亮灯：{changed} 项任务灯色变化")
+    def registered_steps(self, day: dt.date, opts) -> None:
+        """What the apps above delivery add to the tick (``signals.tick_steps``: evaluation's task lights)."""
+        for step in tick_steps:
+            self.stdout.write(step(day))
 
     def digest(self, day: dt.date, opts) -> None:
         from ...digest import send_digests

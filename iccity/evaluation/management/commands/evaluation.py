@@ -55,19 +55,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {t.task.key} {t.from_colour or '—'} → {t.to_colour}")
 
     def _score(self, opts):
-        try:
-            from ...scoring import do_score_period
-        except ImportError as exc:
-            raise CommandError("计分模块尚未安装（iccity.evaluation.scoring）") from exc
+        from ...scoring import do_score_period
 
         run = do_score_period(opts["period"])
         self.stdout.write(f"计分完成：{run}")
 
     def _quality(self, opts):
-        try:
-            from ...quality import do_check_pending
-        except ImportError as exc:
-            raise CommandError("报告质量检查模块尚未安装（iccity.evaluation.quality）") from exc
+        from ...quality import do_check_pending
 
         n = do_check_pending(since=opts.get("since"))
         self.stdout.write(f"报告质量检查完成：已检查 {n} 份报告版本")

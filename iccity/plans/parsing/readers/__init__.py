@@ -11,8 +11,9 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 
+from iccity.core.textutil import NotText, UnknownEncoding, decode_text, looks_binary, split_lines
+
 from ..errors import PlanReadError
-from .txt import NotText, decode_text, looks_binary, split_lines
 
 __all__ = ["DocumentText", "MAX_BYTES", "PlanReadError", "read_bytes", "read_document"]
 
@@ -125,6 +126,8 @@ def read_bytes(data: bytes, filename: str) -> DocumentText:
         text, encoding, notes = decode_text(data)
     except NotText:
         raise PlanReadError(_NOT_RECOGNISED, found=f"未知的二进制数据，{format_size(size)}") from None
+    except UnknownEncoding as exc:
+        raise PlanReadError(exc.message, found=exc.found) from None
     if not text.strip():
         raise _empty(found=f"只有空白字符，{format_size(size)}")
     notes = _ext_note(ext, ".txt", "文本") + notes

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from iccity.core.textutil import chinese_counting, positional
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 
@@ -220,7 +222,6 @@ class Numbering:
 
 # --- numFmt rendering (ECMA-376 §17.18.59) ---------------------------------------------------------------
 
-_CN_DIGITS = "〇一二三四五六七八九"
 _CN_LEGAL_SIMPLIFIED = ("零壹贰叁肆伍陆柒捌玖", "拾佰仟")
 _CN_LEGAL_TRADITIONAL = ("零壹貳參肆伍陸柒捌玖", "拾佰仟")
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
@@ -229,25 +230,11 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
 
-def _positional(n: int, digits: str) -> str:
-    return "".join(digits[int(d)] for d in str(n))
-
-
-def chinese_counting(n: int) -> str:
-    # chineseCounting: 十 form below 100 (十, 十一, 二十一), digit by digit from 100 (一〇〇).
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("十" if tens == 1 else _CN_DIGITS[tens] + "十") + (_CN_DIGITS[ones] if ones else "")
-    return _positional(n, _CN_DIGITS)
-
-
 def _chinese_grouped(n: int, digits: str = "零一二三四五六七八九", units: str = "十百千",
                      zero: str = "零", drop_leading_one: bool = True) -> str:
     # chineseCountingThousand etc.: 一百零一, 一千零一十; 10–19 as 十… in the informal variants.
     if n <= 0 or n >= 10000:
-        return _positional(n, _CN_DIGITS)
+        return positional(n)
     out, pending_zero, text = "", False, str(n)
     for i, ch in enumerate(text):
         d, pos = int(ch), len(text) - 1 - i
@@ -284,8 +271,8 @@ _FORMATS = {
     "decimal": str,
     "decimalHalfWidth": str,
     "decimalZero": lambda n: f"{n:02d}" if 0 <= n < 10 else str(n),
-    "decimalFullWidth": lambda n: _positional(n, "０１２３４５６７８９"),
-    "decimalFullWidth2": lambda n: _positional(n, "０１２３４５６７８９"),
+    "decimalFullWidth": lambda n: positional(n, "０１２３４５６７８９"),
+    "decimalFullWidth2": lambda n: positional(n, "０１２３４５６７８９"),
     "decimalEnclosedCircle": lambda n: _enclosed(n, 0x2460, 20),         # ①
     "decimalEnclosedCircleChinese": lambda n: _enclosed(n, 0x2460, 20),
     "decimalEnclosedParen": lambda n: _enclosed(n, 0x2474, 20),          # ⑴
@@ -298,9 +285,9 @@ _FORMATS = {
     "japaneseCounting": lambda n: _chinese_grouped(n, zero=""),
     "chineseLegalSimplified": lambda n: _chinese_grouped(n, *_CN_LEGAL_SIMPLIFIED, drop_leading_one=False),
     "ideographLegalTraditional": lambda n: _chinese_grouped(n, *_CN_LEGAL_TRADITIONAL, drop_leading_one=False),
-    "ideographDigital": lambda n: _positional(n, _CN_DIGITS),
-    "taiwaneseDigital": lambda n: _positional(n, _CN_DIGITS),
-    "japaneseDigitalTenThousand": lambda n: _positional(n, _CN_DIGITS),
+    "ideographDigital": lambda n: positional(n),
+    "taiwaneseDigital": lambda n: positional(n),
+    "japaneseDigitalTenThousand": lambda n: positional(n),
     "ideographTraditional": lambda n: _enclosed_seq(n, _STEMS),          # 甲乙丙丁
     "ideographZodiac": lambda n: _enclosed_seq(n, _BRANCHES),            # 子丑寅卯
     "upperLetter": lambda n: _letters(n, True),

@@ -5,7 +5,7 @@
     iccity reports build-templates [--dir DIR]     rebuild the built-in Word templates (data/templates/*.docx)
 
 KIND: monthly 月度进展报告, special 专报, stocktake 专班调度会材料, urge 催办通知, supervise 督办通知.
-The ledger subcommands (ledger-export / ledger-import) come from ``iccity.reports.ledger_cli`` when present.
+The ledger subcommands (ledger-export / ledger-import) come from ``iccity.reports.ledger_cli``.
 """
 from __future__ import annotations
 
@@ -15,16 +15,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from iccity.core.actions import ActionRefused
 
+from ... import ledger_cli  # the Excel ledger area adds its own subcommands
 from ...models import DocumentKind
-
-try:  # the Excel ledger area adds its own subcommands
-    from iccity.reports import ledger_cli
-except ImportError:
-    ledger_cli = None
 
 
 class Command(BaseCommand):
-    help = "公文与台账：generate 生成文书，build-templates 重建内置模板" + ("，ledger-* 台账导出导入" if ledger_cli else "")
+    help = "公文与台账：generate 生成文书，build-templates 重建内置模板，ledger-* 台账导出导入"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -39,8 +35,7 @@ class Command(BaseCommand):
         gen.add_argument("--out", help="另存一份到此文件")
         build = sub.add_parser("build-templates", help="重建内置 Word 模板")
         build.add_argument("--dir", help="输出目录（默认 iccity/reports/data/templates）")
-        if ledger_cli is not None:
-            ledger_cli.add_arguments(sub)
+        ledger_cli.add_arguments(sub)
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "build-templates":
@@ -51,9 +46,7 @@ class Command(BaseCommand):
             return
         if subcommand == "generate":
             return self.generate(options)
-        if ledger_cli is not None:
-            return ledger_cli.handle(subcommand, options, self.stdout)
-        raise CommandError(f"未知的子命令 {subcommand}")
+        return ledger_cli.handle(subcommand, options, self.stdout)
 
     def generate(self, options):
         import time

@@ -120,6 +120,20 @@ def period_bounds(key: str) -> tuple[dt.date, dt.date]:
     return dt.date(p.year, first_month, 1), p.end
 
 
+def key_of(day: dt.date, frequency: str) -> str:
+    """The key of the year, quarter or month containing ``day``."""
+    index = {ANNUAL: 1, QUARTERLY: (day.month - 1) // 3 + 1, MONTHLY: day.month}[frequency]
+    return make(day.year, frequency, index).key
+
+
+def previous_key(key: str) -> str:
+    """The period just before (``2026Q1`` → ``2025Q4``, ``2026-01`` → ``2025-12``, ``2026`` → ``2025``)."""
+    p = parse_period(key)
+    if p.index > 1:
+        return make(p.year, p.frequency, p.index - 1).key
+    return make(p.year - 1, p.frequency, {ANNUAL: 1, QUARTERLY: 4, MONTHLY: 12}[p.frequency]).key
+
+
 def period_label(key: str, *, cumulative: bool = False) -> str:
     p = parse_period(key)
     if p.frequency == ANNUAL:

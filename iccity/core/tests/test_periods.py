@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from iccity.indicators.periods import (
+from iccity.core.periods import (
     PeriodError, cumulative_to_periods, parse_period, period_label, periods_to_cumulative,
 )
 
@@ -110,7 +110,7 @@ def test_annual_values_need_no_conversion():
 
 
 def test_period_bounds_give_the_first_and_last_day_of_years_quarters_and_months():
-    from iccity.indicators.periods import period_bounds
+    from iccity.core.periods import period_bounds
 
     assert period_bounds("2024") == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert period_bounds("2026Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))

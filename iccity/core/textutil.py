@@ -1,8 +1,11 @@
-"""Plain-text plans: pick the encoding (UTF-8, UTF-16, GB18030) and refuse anything that would become mojibake.
+"""Chinese text helpers shared by every app that reads uploads or writes documents. No Django.
 
-Chinese government offices still save .txt as GBK; a wrongly guessed encoding silently produces nonsense that
-the structure parser would then "parse", so a GB18030 guess is only accepted when the decoded text reads like
-Chinese (see ``chinese_score``).
+Decoding: pick the encoding (UTF-8, UTF-16, GB18030) and refuse anything that would become mojibake. Chinese
+government offices still save .txt and .csv as GBK; a wrongly guessed encoding silently produces nonsense that a
+parser would then "parse", so a GB18030 guess is only accepted when the decoded text reads like Chinese (see
+``chinese_score``). Plan documents (plans.parsing.readers) and indicator CSV uploads decode through here.
+
+Numerals: ``chinese_counting`` writes 一, 十一, 二十一 (Word's chineseCounting), for （一） headings in plans and documents.
 """
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ import codecs
 import unicodedata
 from typing import NamedTuple
 
-from ..errors import PlanReadError
 
 # How much to inspect for the heuristics: enough for statistics, cheap for a 20 MB file.
 SAMPLE_CHARS = 200_000
@@ -114,17 +116,17 @@ def _try(data: bytes, encoding: str) -> str | None:
 
 
 def decode_text(data: bytes) -> tuple[str, str, list[str]]:
-    """Return (text, encoding, notes) or raise PlanReadError. ``data`` is non-empty."""
+    """Return (text, encoding, notes); raise UnknownEncoding, or NotText for binary data. ``data`` is non-empty."""
     notes: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
         text = _try(data, "utf-8-sig")
         if text is None:
-            raise PlanReadError(_UNKNOWN_ENCODING, found="文件以UTF-8标记开头，但内容不是有效的UTF-8")
+            raise UnknownEncoding(_UNKNOWN_ENCODING, found="文件以UTF-8标记开头，但内容不是有效的UTF-8")
         return text, "utf-8-sig", notes
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _try(data, "utf-16")
         if text is None or control_share(text) > MAX_CONTROL_SHARE:
-            raise PlanReadError(_UNKNOWN_ENCODING, found="文件以UTF-16标记开头，但内容不是有效的UTF-16")
+            raise UnknownEncoding(_UNKNOWN_ENCODING, found="文件以UTF-16标记开头，但内容不是有效的UTF-16")
         notes.append("检测到UTF-16编码")
         return text, "utf-16", notes
 
@@ -151,7 +153,15 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     if text is not None and _plausible_chinese(text):
         notes.append("检测到GB18030编码")
         return text, "gb18030", notes
-    raise PlanReadError(_UNKNOWN_ENCODING, found="既不是UTF-8，也不像GBK/GB18030编码的中文文本")
+    raise UnknownEncoding(_UNKNOWN_ENCODING, found="既不是UTF-8，也不像GBK/GB18030编码的中文文本")
+
+
+class UnknownEncoding(ValueError):
+    """Text in an encoding we cannot tell: ``message`` for the user, ``found`` what the bytes looked like."""
+
+    def __init__(self, message: str, *, found: str = ""):
+        self.message, self.found = message, found
+        super().__init__(f"{message}（{found}）" if found else message)
 
 
 class NotText(Exception):
@@ -169,3 +179,20 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def positional(n: int, digits: str = _CN_DIGITS) -> str:
+    return "".join(digits[int(d)] for d in str(n))
+
+
+def chinese_counting(n: int) -> str:
+    # chineseCounting: 十 form below 100 (十, 十一, 二十一), digit by digit from 100 (一〇〇).
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("十" if tens == 1 else _CN_DIGITS[tens] + "十") + (_CN_DIGITS[ones] if ones else "")
+    return positional(n, _CN_DIGITS)
