@@ -9,6 +9,7 @@ from __future__ import annotations
 LAYERS: tuple[str, ...] = (
     "core",         # the kernel: audit, rules, clock, calendar, identity, periods, validation, public forms, ...
     "orgs",         # units, people, roles, who may do what
+    "workspaces",   # desks per role; the apps above add work-item sections through workspaces.registry
     "ops",          # periodic-job registry, worker, backup (apps add jobs in ready())
     "serving",      # health checks and metrics registry, serving middleware (apps add checks in monitoring.py)
     "plans",        # plan documents, versions, tasks, assignments
@@ -22,6 +23,7 @@ LAYERS: tuple[str, ...] = (
     "consumption",  # consumption feeds, publishing into indicators
     "surveys",      # satisfaction surveys at places, publishing into indicators
     "credit",       # credit disclosure of merchants
+    "portal",       # the public portal: reads the public definitions of the apps below; nothing imports it
 )
 
 

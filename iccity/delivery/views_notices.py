@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.web import back, flash_refusal
 
 from . import actions
 from .inbox import KIND_LABELS, KIND_ORDER, notices_of
 from .models import NoticeChannel, NoticeKind, NoticeMode
 from .preferences import ALWAYS_INAPP, RULES, preferences_of
 from .rules import digest_time
-from .views_common import back, delivery_view, flash_refusal
+from .views_common import delivery_view
 
 PAGE_SIZE = 20
 GROUPS = {"kind": gettext_lazy("按类型"), "task": gettext_lazy("按任务")}
