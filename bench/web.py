@@ -135,7 +135,7 @@ def prepare(scale: float, out: Path) -> None:
     out.write_text(json.dumps(accounts, ensure_ascii=False))
 
 
-def _wait(url: str, process, timeout: float = 90) -> None:
+def _wait(url: str, process, timeout: float = 300) -> None:  # 5 workers importing Django on 2 busy cores
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
