@@ -7,6 +7,10 @@ Environment: BENCH_DATABASE_URL (a PostgreSQL database this script drops and re-
 postgresql://postgres@127.0.0.1:5432/iccity_bench_web), BENCH_REDIS_URL (default: a redis-server of its own),
 BENCH_PORTS (first of two free loopback ports, default 8150).
 
+Staff are signed in before the load starts (sessions made by Django's session engine in the preparation step), so
+the PBKDF2 cost of signing in is not part of what is measured. Users pause 5–15 s between clicks, as people reading a
+page do (bench/web_locust.py).
+
 Printed: requests/s, p50/p95/p99 and errors per page, and the same run's /healthz as the floor (ratios against it).
 Targets on a 2-core machine: 0 errors, p95 ≤ 300 ms per page, ≤ 100 ms for public pages. Note that locust runs on
 the same cores as the server it measures.
@@ -117,10 +121,21 @@ def prepare(scale: float, out: Path) -> None:
                                   .values_list("code", flat=True)[:20])
     accounts["data"] = data
     accounts["notes"] = notes["notes"]
+    # Signed in beforehand through Django's own session engine (as a login does, outside the travelled clock so the
+    # session limits count from now): the load measures pages, not PBKDF2 at the start of the run.
+    from django.conf import settings
+    from django.test import Client
+
+    accounts["session_cookie"] = settings.SESSION_COOKIE_NAME
+    for kind in ("liaison", "reviewer", "leader"):
+        for account in accounts[kind]:
+            client = Client()
+            client.force_login(User.objects.get(username=account["username"]))
+            account["session"] = client.cookies[settings.SESSION_COOKIE_NAME].value
     out.write_text(json.dumps(accounts, ensure_ascii=False))
 
 
-def _wait(url: str, process, timeout: float = 90) -> None:
+def _wait(url: str, process, timeout: float = 300) -> None:  # 5 workers importing Django on 2 busy cores
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -211,7 +226,9 @@ def main() -> None:
     db = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/iccity_bench_web")
     port = int(os.environ.get("BENCH_PORTS", "8150"))
     tmp = Path(tempfile.mkdtemp(prefix="iccity-bench-web-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ICCITY_")}
+    # ICCITY_WORKERS / ICCITY_THREADS / ICCITY_PUBLIC_CACHE pass through, to compare settings in one command.
+    passed = ("ICCITY_WORKERS", "ICCITY_THREADS", "ICCITY_PUBLIC_CACHE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ICCITY_") or k in passed}
     env.update(DATABASE_URL=db, ICCITY_VAR_DIR=str(tmp / "var"), ICCITY_SECRET_KEY="bench-" + "x" * 50,
                ICCITY_DEBUG="0", ICCITY_ALLOWED_HOSTS="127.0.0.1,localhost", ICCITY_TRUSTED_PROXIES="127.0.0.1",
                ICCITY_BIND=f"127.0.0.1:{port}", ICCITY_ACCESS_LOG="",
@@ -239,10 +256,11 @@ def main() -> None:
         processes.append(serve)
         host = f"http://127.0.0.1:{port}"
         _wait(f"{host}/healthz", serve)
-        workers = subprocess.run([sys.executable, "-c", "import multiprocessing as m; print(2 * m.cpu_count() + 1)"],
-                                 capture_output=True, text=True).stdout.strip()
-        print(f"iccity serve: {workers} workers × 4 threads, PostgreSQL + Redis; locust {args.users} users, "
-              f"{args.seconds} s")
+        workers = os.environ.get("ICCITY_WORKERS") or str(2 * os.cpu_count() + 1)
+        threads = os.environ.get("ICCITY_THREADS") or "4"
+        print(f"iccity serve: {workers} workers × {threads} threads, PostgreSQL + Redis, public page cache "
+              f"{env.get('ICCITY_PUBLIC_CACHE', '1')}; locust {args.users} users, {args.seconds} s; "
+              f"load average before: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
         alone = solo(host, json.loads(accounts.read_text()))
         print("alone (median of 5, one request at a time, ms): "
               + ", ".join(f"{name} {ms:.0f}" for name, ms in alone.items()))
@@ -252,6 +270,8 @@ def main() -> None:
                         "--host", host, "--csv", str(tmp / "stats"), "--only-summary", "--loglevel", "WARNING",
                         "--stop-timeout", "5", "--reset-stats"], env=locust_env, cwd=ROOT, check=False,
                        stdout=subprocess.DEVNULL, stderr=(tmp / "locust.log").open("wb"))
+        print(f"load average after: {' '.join(f'{v:.1f}' for v in os.getloadavg())} (the machine's other work "
+              "shares these cores)")
         report(tmp / "stats_stats.csv", args.seconds)
         failures = tmp / "stats_failures.csv"
         if failures.exists() and len(failures.read_text().splitlines()) > 1:

@@ -316,6 +316,10 @@ if ICCITY_REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "iccity"}}
+# Anonymous public pages served whole from the shared cache under a data version (core/public_cache.py). Only with
+# a shared cache: with a per-process one, a change seen by one worker would not reach the others' copies.
+ICCITY_PUBLIC_CACHE = os.environ.get("ICCITY_PUBLIC_CACHE", "1" if ICCITY_REDIS_URL else "0") == "1"
+ICCITY_PUBLIC_CACHE_SECONDS = int(os.environ.get("ICCITY_PUBLIC_CACHE_SECONDS", "300"))
 
 # Hashed, pre-compressed static files (collectstatic writes name.<hash>.css plus .gz); nginx and WhiteNoise cache
 # them for a year. Not under pytest: tests and browser tests find static files through the finders, uncollected.

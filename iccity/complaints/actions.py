@@ -24,7 +24,8 @@ from iccity.orgs.permissions import Actor
 from . import documents, states
 from .models import Case, CaseEvent, CaseNotice, Category, RoutingRule
 from .rules import (ACCEPT_DECISION, DOCUMENT_NUMBER, FIRST_CONTACT, LIMITATION, MEDIATION_LIMIT, ODR_NEGOTIATION,
-                    REPORT_DECISION, REPORT_VERIFICATION, rule_row)
+                    REPORT_DECISION, REPORT_VERIFICATION)
+from iccity.core.rules import RuleMissing, rule_in_force
 from .submission import validate_submission
 
 DISTRICT_BUREAU = "区市场监管局"
@@ -96,7 +97,7 @@ def _next_receipt_numbers(day: dt.date, count: int) -> list[str]:
 def issue_document_number(on: dt.date) -> str:
     """The next ``西青市监〔年〕第N号`` (one sequence per year for every document type). Call inside a transaction."""
     _lock_numbering()
-    prefix = rule_row(DOCUMENT_NUMBER, on).value.get("prefix", "西青市监")
+    prefix = rule_in_force(DOCUMENT_NUMBER, on).value.get("prefix", "西青市监")
     head = f"{prefix}〔{on.year}〕第"
     numbers = CaseNotice.objects.filter(document_number__startswith=head).values_list("document_number", flat=True)
     seq = max((int(m[1]) for m in (re.search(r"第(\d+)号$", n) for n in numbers) if m), default=0) + 1
@@ -112,7 +113,7 @@ def _pauses(case: Case, now: dt.datetime | None = None) -> list[tuple[dt.datetim
 
 def _start_deadline(case: Case, key: str, start: dt.datetime, *, extension: int = 0) -> None:
     """Record the rule version in force on the receipt date and compute the due date from ``start``."""
-    row = rule_row(key, as_local_date(case.received_at))
+    row = rule_in_force(key, as_local_date(case.received_at))
     case.deadline_rules = {**(case.deadline_rules or {}), key: {
         "rule_id": row.pk, "version": row.version, "value": row.value, "from": start.isoformat(),
         "extension": extension}}
@@ -162,8 +163,8 @@ def do_register_case(data: dict, *, actor=None, channel: str = "web", extra_flag
     the caller judged (the public page's anti-stuffing check)."""
     received_at, today = clock.now(), clock.today()
     try:
-        years = int(rule_row(LIMITATION, today).value.get("years", 3))
-    except Exception:  # noqa: BLE001 - the validator's default (3 years) is the law's value
+        years = int(rule_in_force(LIMITATION, today).value.get("years", 3))
+    except RuleMissing:  # the validator's default (3 years) is the law's value
         years = 3
     cleaned, errors, flags = validate_submission(data, today=today, limitation_years=years)
     flags = list(flags) + [f for f in extra_flags if f not in flags]

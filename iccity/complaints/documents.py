@@ -83,12 +83,14 @@ def notice_recipient(case, document_type: str) -> str:
 
 
 def notice_context(notice) -> dict:
-    from .rules import DOCUMENT_NUMBER, rule_row
+    from iccity.core.rules import RuleMissing, rule_in_force
+
+    from .rules import DOCUMENT_NUMBER
 
     case = notice.case
     try:
-        issuer = rule_row(DOCUMENT_NUMBER, timezone.localdate(notice.sent_at)).value.get("issuer") or DEFAULT_ISSUER
-    except Exception:  # noqa: BLE001 - a missing rule must not stop printing
+        issuer = rule_in_force(DOCUMENT_NUMBER, timezone.localdate(notice.sent_at)).value.get("issuer") or DEFAULT_ISSUER
+    except RuleMissing:  # a missing rule must not stop printing
         issuer = DEFAULT_ISSUER
     facts = case.description if len(case.description) <= 300 else case.description[:300] + "……"
     reason_code = _reason_of(notice)

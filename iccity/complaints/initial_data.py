@@ -1,11 +1,10 @@
-"""Default complaint rules and category tree (run by ``iccity bootstrap``; safe to run again)."""
+"""The default category tree (run by ``iccity bootstrap``; safe to run again). Rules are declared in ``rules.py``."""
 from __future__ import annotations
 
 from django.db import transaction
 
 from iccity.core.actions import record_audit
 
-from .rules import do_ensure_default_rules
 
 # (code, name, keywords) — the top level of the 12315 consumer-complaint classification, simplified for Xiqing.
 CATEGORIES = [
@@ -38,9 +37,6 @@ def ensure_categories() -> int:
 
 
 def load(stdout) -> None:
-    rules = do_ensure_default_rules()
-    if rules:
-        stdout.write(f"投诉举报规则：新增默认规则 {len(rules)} 条（含第20号令旧版本，供2026-04-15前收到的案件使用）")
     categories = ensure_categories()
     if categories:
         stdout.write(f"投诉类别：新增默认类别 {categories} 个")

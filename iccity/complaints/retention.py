@@ -15,7 +15,9 @@ from iccity.core.privacy import mask_public_text
 
 from .models import Case, CaseEvent, CaseNotice
 from .privacy import complainant
-from .rules import RETENTION, rule_row
+from iccity.core.rules import rule_in_force
+
+from .rules import RETENTION
 
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
@@ -26,7 +28,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def due_cases(today: dt.date | None = None):
     today = today or clock.today()
-    rule = rule_row(RETENTION, today)
+    rule = rule_in_force(RETENTION, today)
     cutoff = _years_before(today, int(rule.value["years_after_closure"]))
     from django.utils import timezone
 

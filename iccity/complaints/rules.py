@@ -3,15 +3,15 @@
 A case is judged by the versions in force on its receipt date: Order 20 (暂行办法) rows end on 2026-04-15, the day
 SAMR Order 121 took effect, so a case received on 2026-04-14 keeps 45 working days of mediation and one received on
 2026-04-15 gets 60 calendar days. ``notes`` carries the confidence (primary / secondary / local policy); rows that are
-not primary need legal sign-off before production.
+not primary need legal sign-off before production. Policy when none is in force: the declared version while the key
+was never created (fresh database, tests); a gap between the office's versions is refused.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 
-from iccity.core.actions import do_ensure_rules
-from iccity.core.models import Rule
+from iccity.core.rules import USE_DEFAULT, Version, declare
 
 ACCEPT_DECISION = "complaints.accept_decision"
 MEDIATION_LIMIT = "complaints.mediation_limit"
@@ -94,18 +94,15 @@ DEFAULTS = [
 ]
 
 
-def do_ensure_default_rules(actor=None) -> list[str]:
-    """Create the default versions that do not exist yet (by key and version; safe to run again; never edits a row)."""
-    return do_ensure_rules([{**row, "effective_from": row["from"], "effective_to": row["to"]} for row in DEFAULTS],
-                           actor=actor, note="投诉举报默认规则")
+
+def _confidence(notes: str) -> str:
+    named = notes.removeprefix("confidence: ")
+    return next(c for c in ("primary", "secondary", "local policy") if named.startswith(c))
 
 
-def rule_row(key: str, on: dt.date) -> Rule:
-    """The version in force on ``on``; creates the defaults first when the key was never loaded (tests, fresh DB)."""
-    try:
-        return Rule.objects.in_force(key, on)
-    except Rule.DoesNotExist:
-        if Rule.objects.filter(key=key).exists():
-            raise
-        do_ensure_default_rules()
-        return Rule.objects.in_force(key, on)
+for _key in dict.fromkeys(row["key"] for row in DEFAULTS):
+    declare(_key, on_missing=USE_DEFAULT, versions=[
+        Version(row["version"], row["title"], row["value"], row["from"], row["source"], _confidence(row["notes"]),
+                row["to"], row["notes"])
+        for row in DEFAULTS if row["key"] == _key])
+

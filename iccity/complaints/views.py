@@ -93,10 +93,12 @@ def intake(request):
 def _bulk_flags(request) -> list[str]:
     """Flag the submission when its address already sent the rule's number of complaints today (counted in the
     shared cache): it is registered as usual, but stays out of the disclosure until a handler accepts it."""
-    from .rules import ANTI_STUFFING, rule_row
+    from iccity.core.rules import rule_in_force
+
+    from .rules import ANTI_STUFFING
 
     today = clock.today()
-    threshold = int(rule_row(ANTI_STUFFING, today).value["flag_from_per_address_per_day"])
+    threshold = int(rule_in_force(ANTI_STUFFING, today).value["flag_from_per_address_per_day"])
     key = f"iccity:intake:day:{ratelimit.hashed(ratelimit.client_ip(request))}:{today.isoformat()}"
     return ["BULK_SUBMISSION"] if ratelimit.incr(key, 2 * 86400) >= threshold else []
 

@@ -9,7 +9,7 @@ Sources:
   (no holiday data for the year: ``is_holiday``, ``is_makeup_workday`` and ``is_workday`` are NULL, never guessed);
 - lunar dates: lunar-python;
 - festivals and festival windows: rule data (core ``Rule`` key ``consumption.festival_windows``), because which
-  span counts as "the lantern show" is a local policy choice; ``DEFAULT_FESTIVAL_RULES`` is that rule's first version.
+  span counts as "the lantern show" is a local policy choice; ``DEFAULT_FESTIVAL_RULES`` (rules.py) is that rule's first version.
 
 ``festival_window``: windows overlap (春节 and 灯会 share 初一–初六), so the column holds every window the day is in,
 joined with "," in rule order, e.g. "春节,灯会". Filter with ``contains``/``LIKE '%灯会%'``, not equality.
@@ -24,39 +24,16 @@ from lunar_python import LunarYear, Solar
 from lunar_python.util import LunarUtil
 
 from . import schema
+from .rules import DEFAULT_FESTIVAL_RULES, RULE_KEY  # noqa: F401  (declared with the rule)
 
-RULE_KEY = "consumption.festival_windows"
-# Anchors are lunar (month, day); 除夕 is "the day before 正月初一" because 腊月 has 29 or 30 days.
-DEFAULT_FESTIVAL_RULES = {
-    "festivals": [
-        {"name": "除夕", "anchor": [1, 1], "offset": -1},
-        {"name": "春节", "anchor": [1, 1], "offset": 0},
-        {"name": "元宵", "anchor": [1, 15], "offset": 0},
-        {"name": "龙抬头", "anchor": [2, 2], "offset": 0},
-        {"name": "端午", "anchor": [5, 5], "offset": 0},
-        {"name": "七夕", "anchor": [7, 7], "offset": 0},
-        {"name": "中秋", "anchor": [8, 15], "offset": 0},
-        {"name": "重阳", "anchor": [9, 9], "offset": 0},
-        {"name": "腊八", "anchor": [12, 8], "offset": 0},
-        {"name": "小年", "anchor": [12, 23], "offset": 0},
-    ],
-    "windows": [
-        {"name": "春节", "anchor": [1, 1], "from": -1, "to": 6, "note": "除夕至正月初六"},
-        {"name": "灯会", "anchor": [1, 1], "from": 0, "to": 15,
-         "note": "正月初一至十六（2025年第28届杨柳青灯展即此区间，xiqing-facts.md §4）"},
-    ],
-}
 _WEEKDAY_LABELS = "一二三四五六日"
 
 
 def festival_rules(on: dt.date) -> dict:
-    """The festival rule in force on ``on`` (core Rule), or the built-in first version before bootstrap."""
-    from iccity.core.models import Rule
+    """The festival rule in force on ``on`` (core Rule), or the declared first version when none is."""
+    from iccity.core.rules import rule_value
 
-    try:
-        return Rule.objects.in_force(RULE_KEY, on).value
-    except Rule.DoesNotExist:
-        return DEFAULT_FESTIVAL_RULES
+    return rule_value(RULE_KEY, on)
 
 
 class _LunarMonths:

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from . import public_cache
 from .models import AuditEvent
 
 
@@ -39,6 +40,7 @@ def record_audit(
         note=note,
     )
     append(event)  # links it into the tamper-evident hash chain and saves it
+    public_cache.changed(action)  # cached public pages are not served after this commits
     return event
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .actions import ActionRefused, RULE_EDITABLE, check_rule_dates, do_create_rule_version, do_update_rule
 from .models import AuditEvent, Rule
 
@@ -43,10 +45,24 @@ class RuleForm(forms.ModelForm):
 class RuleAdmin(admin.ModelAdmin):
     """Adding creates the next version of a key; editing changes only dates, source and notes. Both go through
     core.actions, so every rule change is in the audit trail with before and after. Versions are never deleted:
-    past decisions were judged by them."""
+    past decisions were judged by them. The list says which rows the code declares (core.rules) and lists declared
+    rules that have no row yet."""
 
     form = RuleForm
-    list_display = ("key", "version", "title", "effective_from", "effective_to", "source")
+    list_display = ("key", "version", "title", "effective_from", "effective_to", "declared_status", "source")
+
+    @admin.display(description=_("代码登记"))
+    def declared_status(self, obj):
+        declaration = rules.declared().get(obj.key)
+        if declaration is None:
+            return _("未登记：代码不读取此规则")
+        return _("已登记（缺失时：%s）") % rules.POLICIES[declaration.on_missing]
+
+    def changelist_view(self, request, extra_context=None):
+        existing = set(Rule.objects.values_list("key", flat=True).distinct())
+        missing = [{"key": key, "title": d.title, "policy": rules.POLICIES[d.on_missing], "source": d.versions[-1].source}
+                   for key, d in sorted(rules.declared().items()) if key not in existing]
+        return super().changelist_view(request, {**(extra_context or {}), "declared_missing": missing})
     list_filter = ("key",)
     search_fields = ("key", "title", "source")
 

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from django.utils import timezone
 
+from . import clock
 from .calendar import ONE_DAY, WorkdayCalendar, as_local_date, iter_days
 
 WORKING_DAYS = "working_days"
@@ -304,13 +305,13 @@ def remaining(
     rule: DeadlineRule,
     calendar: WorkdayCalendar | None = None,
 ) -> Remaining:
-    """Time left until ``deadline`` (as returned by ``compute_deadline``) at ``now`` (default: the current time).
+    """Time left until ``deadline`` (as returned by ``compute_deadline``) at ``now`` (default: core.clock's now).
 
     Date deadlines are counted in the rule's unit (working days for working-day rules: the working days after today
     up to and including the last day); moment deadlines as days/hours/minutes. Pauses are not known here: recompute
     the deadline with an ongoing pause ending at ``now`` first.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     now = now if timezone.is_aware(now) else timezone.make_aware(now, timezone.get_default_timezone())
     due_at = deadline_moment(deadline)
     time_left = due_at - now

@@ -71,8 +71,11 @@ class AuditChainHead(models.Model):
 
 class RuleQuerySet(models.QuerySet):
     def in_force(self, key: str, on: dt.date | None = None) -> "Rule":
-        """The rule version in force on ``on`` (today by default). Raises Rule.DoesNotExist with a clear message."""
-        on = on or dt.date.today()
+        """The rule version in force on ``on`` (core.clock's today by default). Raises Rule.DoesNotExist with a clear
+        message. Code reads rules through ``core.rules.rule_value``, which applies the rule's missing-version policy."""
+        from . import clock
+
+        on = on or clock.today()
         rule = (
             self.filter(key=key, effective_from__lte=on)
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=on))

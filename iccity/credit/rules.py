@@ -17,10 +17,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from iccity.core.actions import ActionRefused, do_ensure_rules
-from iccity.core.models import Rule
+from iccity.core.actions import ActionRefused
+from iccity.core.rules import REFUSE, declare, rule_in_force
 
-PUBLICATION = "credit.publication"
 NDRC_REPAIR_FROM = dt.date(2026, 4, 1)
 
 NDRC_VALUE = {
@@ -35,18 +34,14 @@ NDRC_VALUE = {
     "incentive": {"published": True, "repair_after_months": None, "max_months": None},
 }
 
-DEFAULTS = [{
-    "key": PUBLICATION, "version": 1, "title": "信用信息公示期限与信用修复最短期限",
-    "value": NDRC_VALUE, "effective_from": NDRC_REPAIR_FROM,
-    "source": "国家发展改革委《信用修复管理办法》（2026-04-01施行，取代2023年第58号令）：轻微失信原则上不公示（确需公示的不超过3个月）；"
-              "一般失信公示期最长1年、满3个月可申请修复；严重失信公示期最长3年、满1年可申请修复；期限自决定文书作出之日起算。"
-              "市场监管总局令第44号：严重违法失信名单满1年可申请提前移出。守信激励名单按地方认定文件确定期限",
-    "notes": "confidence: secondary（domain-public-services.md §4），上线前须法制审核",
-}]
-
-
-def ensure_default_rules(actor=None) -> list[str]:
-    return do_ensure_rules(DEFAULTS, actor=actor, note="信用公示默认规则")
+PUBLICATION = declare(
+    "credit.publication", title="信用信息公示期限与信用修复最短期限", default=NDRC_VALUE,
+    effective_from=NDRC_REPAIR_FROM, confidence="secondary", on_missing=REFUSE,
+    refusal="决定日期{on:%Y-%m-%d}没有生效的公示期限规则：请先在规则表中录入当时适用的版本（含依据），再登记本条信息",
+    source="国家发展改革委《信用修复管理办法》（2026-04-01施行，取代2023年第58号令）：轻微失信原则上不公示（确需公示的不超过3个月）；"
+           "一般失信公示期最长1年、满3个月可申请修复；严重失信公示期最长3年、满1年可申请修复；期限自决定文书作出之日起算。"
+           "市场监管总局令第44号：严重违法失信名单满1年可申请提前移出。守信激励名单按地方认定文件确定期限",
+    notes="confidence: secondary（domain-public-services.md §4），上线前须法制审核")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -71,11 +66,7 @@ SEVERITY_LABELS = {"minor": "轻微", "general": "一般", "serious": "严重"}
 
 def periods_for(list_kind: str, severity: str, decision_date: dt.date, *,
                 valid_until: dt.date | None = None) -> Periods:
-    try:
-        rule = Rule.objects.in_force(PUBLICATION, decision_date)
-    except Rule.DoesNotExist:
-        raise ActionRefused(f"决定日期{decision_date:%Y-%m-%d}没有生效的公示期限规则：请先在规则表中录入当时适用的版本"
-                            "（含依据），再登记本条信息") from None
+    rule = rule_in_force(PUBLICATION, decision_date)
     entry = rule.value.get(list_kind)
     if entry is None:
         raise ActionRefused(f"规则v{rule.version}未规定“{KIND_LABELS.get(list_kind, list_kind)}”的公示期限")

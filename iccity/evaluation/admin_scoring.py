@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 
 from iccity.core.admin_mixins import ReadOnlyAdmin
-from iccity.core.models import Rule
+from iccity.core.rules import RuleMissing, rule_value
 
 from . import scoring
 
@@ -58,8 +58,8 @@ class ScoreAdjustmentForm(forms.ModelForm):
         day, event = data.get("occurred_on"), data.get("event")
         if day and event:
             try:
-                rows = scoring.manual_events(Rule.objects.in_force(scoring.SCORING_RULE, day).value)
-            except Rule.DoesNotExist:
+                rows = scoring.manual_events(rule_value(scoring.SCORING_RULE, day))
+            except RuleMissing:
                 rows = []
             if event not in {r["event"] for r in rows}:
                 raise forms.ValidationError("“%s”不是该日生效规则中可手工录入的事项；可录入：%s"

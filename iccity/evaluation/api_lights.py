@@ -11,7 +11,7 @@ from ninja.security import django_auth
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
-from iccity.core.models import Rule
+from iccity.core.rules import RuleMissing
 from iccity.core.schemas import Error
 from iccity.orgs.permissions import actor_for
 from iccity.plans.models import Plan, Task
@@ -90,7 +90,7 @@ def _rule_in_force():
     """A day before the first version of the lights rule is a question without an answer: 400 naming the rule."""
     try:
         yield
-    except Rule.DoesNotExist as exc:
+    except RuleMissing as exc:
         raise HttpError(400, str(exc)) from exc
 
 

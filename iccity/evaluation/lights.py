@@ -47,15 +47,7 @@ DEFAULT_VALUE = {
     "public_words": {"grey": "尚未启动或暂无数据", "green": "按计划推进", "blue": "临近完成时限",
                      "yellow": "进度需加快", "red": "进度明显滞后"},
 }
-DEFAULT_SOURCE = (
-    "宿迁“三色督办单”：蓝色临近时限、黄色滞后序时进度、红色逾期"
-    "（http://sqgzw.suqian.gov.cn/gzw/gqfc/202506/c520c452698d42cebc27aed37067306c.shtml）；"
-    "西安纪委督办系统：截止前3天按剩余时间亮黄/红（https://www.qinfeng.gov.cn/info/1025/3058.htm）；"
-    "指标轨迹状态按 Open SDG 进展方法（open-sdg/open-sdg docs/progress-methodology.md）；"
-    "天数与百分点为平台默认值，请领导小组办公室按本地制度确认")
-DEFAULT_RULES = [{"key": RULE_KEY, "title": "任务亮灯规则（时限、序时进度、指标轨迹）", "value": DEFAULT_VALUE,
-                  "effective_from": DEFAULT_EFFECTIVE_FROM, "source": DEFAULT_SOURCE,
-                  "notes": "最差的一项理由决定灯色；灰色仅在无任何可判定数据时使用"}]
+
 
 
 @dataclass(frozen=True)
@@ -193,16 +185,11 @@ def _inputs_json(inputs: TaskInputs) -> dict:
 # ---------------------------------------------------------------- reading the database
 
 def rules_in_force(on: dt.date) -> RuleSet:
-    """The rule version in force; the built-in default only when no row was ever created (fresh database)."""
-    from iccity.core.models import Rule
+    """The rule version in force (the declared default while the key was never created: evaluation/rules.py)."""
+    from iccity.core.rules import rule_in_force
 
-    try:
-        rule = Rule.objects.in_force(RULE_KEY, on)
-    except Rule.DoesNotExist:
-        if Rule.objects.filter(key=RULE_KEY).exists():
-            raise
-        return RuleSet(DEFAULT_VALUE)
-    return RuleSet(rule.value, rule.version, rule.pk)
+    rule = rule_in_force(RULE_KEY, on)
+    return RuleSet(rule.value, None if rule.from_default else rule.version, rule.pk)
 
 
 class _Days:

@@ -36,11 +36,6 @@ QUALITY_VALUE = {
     "min_compare_chars": 20,
     "contradiction_tolerance_pct": 5,
 }
-DEFAULT_RULES = [{
-    "key": QUALITY_RULE, "title": "报告质量提示阈值", "value": QUALITY_VALUE, "effective_from": dt.date(2023, 12, 29),
-    "source": ("平台默认阈值：针对督查考核细则中“反馈无实质性内容扣5分”（http://www.fymate.net/html/text/lar/174265/"
-               "17426515_2.html）与“报告数据对照统计”（domain-plan-and-delivery.md §5）；请领导小组办公室按实际调整"),
-}]
 
 PUNCT = re.compile(r"[\s\u3000，。、；：！？,.;:!?（）()\[\]【】“”\"'‘’《》<>—\-…·/]+")
 FIGURE = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|家|项|场|次|件|人|户|元|批|条|处|所|座|类|期|轮|月|日|号|年)")
@@ -203,15 +198,10 @@ def check_contradicts(claims: list[tuple[int, str, Decimal, str]], official: dic
 # ---------------------------------------------------------------- with the database
 
 def rule_value(on: dt.date) -> dict:
-    """Thresholds in force on ``on``; the built-in defaults only while no version was ever created."""
-    from iccity.core.models import Rule
+    """Thresholds in force on ``on``, completed by the defaults (declared in evaluation/rules.py)."""
+    from iccity.core.rules import rule_value as declared_value
 
-    try:
-        return {**QUALITY_VALUE, **Rule.objects.in_force(QUALITY_RULE, on).value}
-    except Rule.DoesNotExist:
-        if Rule.objects.filter(key=QUALITY_RULE).exists():
-            raise
-        return dict(QUALITY_VALUE)
+    return declared_value(QUALITY_RULE, on)
 
 
 def place_names() -> list[str]:

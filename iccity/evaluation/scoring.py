@@ -30,7 +30,6 @@ from decimal import Decimal
 
 from iccity.core.actions import ActionRefused
 from iccity.core.models import Rule
-from iccity.core.timefmt import doc_date
 
 from . import quality
 
@@ -68,12 +67,6 @@ SCORING_VALUE = {
     ],
 }
 
-DEFAULT_RULES = [
-    {"key": SCORING_RULE, "title": "单位考评计分规则", "value": SCORING_VALUE, "effective_from": EFFECTIVE_FROM,
-     "source": ("平台默认值，取自各地督查考核细则（domain-plan-and-delivery.md §3.3）：" + "；".join([FYMATE, JIAMUSI, COUNTY, DEV_ZONE])
-                + "。请领导小组办公室按本地考核办法确认")},
-    *quality.DEFAULT_RULES,
-]
 
 AUTOMATIC_EVENTS = ("missing_report", "late_report", "no_substance", "on_time_completion", "unfinished_task")
 ROLE_LABELS = {"lead": "牵头", "co": "配合", "": ""}
@@ -121,11 +114,10 @@ def parse_period(text: str) -> ScoringPeriod:
 # ---------------------------------------------------------------- rules
 
 def rule_for(period: ScoringPeriod) -> Rule:
-    """The scoring rule version in force on the period's last day."""
-    try:
-        return Rule.objects.in_force(SCORING_RULE, period.end)
-    except Rule.DoesNotExist:
-        raise ActionRefused(f"{doc_date(period.end)}没有生效的考评计分规则，请先在规则表中录入“{SCORING_RULE}”") from None
+    """The scoring rule version in force on the period's last day (a score run keeps the row it used)."""
+    from iccity.core.rules import rule_in_force
+
+    return rule_in_force(SCORING_RULE, period.end).row
 
 
 def find_row(value: dict, event: str, role: str = "") -> dict | None:

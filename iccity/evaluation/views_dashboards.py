@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from iccity.core import clock
+from iccity.core.public_cache import public_page
 from iccity.orgs.permissions import actor_for
 
 from . import lights as lights_mod
@@ -194,6 +195,7 @@ def leader(request):
     })
 
 
+@public_page
 def public(request):
     """Public progress: every task's stage, last update and (when the rule says so) light in plain words, work items
     completed by group, published indicators. Never reasons, ratings, internal notes or units' failures."""

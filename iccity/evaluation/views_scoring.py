@@ -13,9 +13,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from iccity.core import clock
 from iccity.core.actions import ActionRefused
-from iccity.core.models import Rule
+from iccity.core.rules import RuleMissing, rule_value
 from iccity.delivery.models import Report, WorkItem
 from iccity.orgs.models import Unit
 from iccity.orgs.permissions import actor_for, office_required
@@ -133,8 +132,8 @@ class AdjustmentForm(forms.Form):
 
 def _manual_rows() -> list[dict]:
     try:
-        return scoring.manual_events(Rule.objects.in_force(scoring.SCORING_RULE, clock.today()).value)
-    except Rule.DoesNotExist:
+        return scoring.manual_events(rule_value(scoring.SCORING_RULE))
+    except RuleMissing:
         return []
 
 

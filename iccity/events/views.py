@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from iccity.core import clock
+from iccity.core.public_cache import public_page
 
 from .feed import build_calendar, public_occurrences
 from .impact import impact_url
@@ -23,6 +24,7 @@ def _task(event: Event):
     return version.tasks.filter(key=event.task_key).first() if version else None
 
 
+@public_page
 def calendar_page(request):
     today = clock.today()
     occurrences = list(public_occurrences().select_related("event__venue__district").filter(ends_on__gte=today))

@@ -321,16 +321,10 @@ def progress_status(indicator, target, points, *, thresholds: dict | None = None
 # ---------------------------------------------------------------- ORM readers
 
 def thresholds_in_force(on: dt.date | None = None) -> dict:
-    """Thresholds from the rule table on a date; the built-in defaults only when no row was ever created."""
-    from iccity.core.models import Rule
+    """Thresholds from the rule table on a date (core.clock's today by default), completed by the defaults."""
+    from iccity.core.rules import rule_value
 
-    on = on or clock.today()
-    try:
-        return {**DEFAULT_THRESHOLDS, **Rule.objects.in_force(THRESHOLDS_RULE, on).value}
-    except Rule.DoesNotExist:
-        if Rule.objects.filter(key=THRESHOLDS_RULE).exists():
-            raise
-        return dict(DEFAULT_THRESHOLDS)
+    return rule_value(THRESHOLDS_RULE, on)
 
 
 def series(indicator, *, area: str = "西青区", vintage: str = "latest", breakdown: tuple[str, str] = ("", ""),

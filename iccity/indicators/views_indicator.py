@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from iccity.core.actions import ActionRefused
 from iccity.core.exports import safe_row
+from iccity.core.public_cache import public_page
 from iccity.orgs.permissions import actor_for
 from iccity.plans.models import Task
 
@@ -232,6 +233,7 @@ def _latest_tasks(tasks) -> list:
     return sorted(result, key=lambda t: (t.version.plan.slug, t.kind != "task", t.number))
 
 
+@public_page
 def detail(request, code, *, form=None, form_errors=()):
     context = indicator_context(request, code)
     can_edit = actor_for(request).office_admin

@@ -10,26 +10,12 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from iccity.core import clock
 from iccity.core.models import Rule
+from iccity.core.rules import rule_in_force
 
 from .geo import haversine_m
 from .models import Community, Place, PlaceKind, ServiceKind
-
-RULE_KEY = "places.living_circle"
-RULE_SOURCE = ("GB 50180—2018《城市居住区规划设计标准》术语“15分钟生活圈居住区”：步行距离约800～1000米（未经本项目核实）；"
-               "绕行系数1.3、最少网点数3、必备业态（便利店/超市、菜市场/生鲜店）为平台暂定值，"
-               "待区商务局对照商务部等部门一刻钟便民生活圈建设指南确认后修订")
-DEFAULT_RULES = [{
-    "key": RULE_KEY,
-    "title": "一刻钟便民生活圈覆盖判定",
-    "value": {"max_walk_m": 1000, "detour_factor": 1.3, "min_points": 3,
-              "required_kinds": [ServiceKind.CONVENIENCE.value, ServiceKind.FRESH_FOOD.value]},
-    "effective_from": date(2023, 1, 1),
-    "source": RULE_SOURCE,
-    "notes": "步行距离 = 球面直线距离 × 绕行系数",
-}]
-
+from .rules import RULE_KEY
 
 @dataclass
 class CommunityCoverage:
@@ -73,7 +59,7 @@ class CoverageReport:
 
 
 def compute(as_of: date | None = None, communities=None, points=None) -> CoverageReport:
-    rule = Rule.objects.in_force(RULE_KEY, as_of or clock.today())
+    rule = rule_in_force(RULE_KEY, as_of).row
     value = rule.value
     max_walk, detour = float(value["max_walk_m"]), float(value["detour_factor"])
     min_points, required = int(value["min_points"]), list(value.get("required_kinds", []))

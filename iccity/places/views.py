@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 
-from iccity.core.models import Rule
+from iccity.core.rules import RuleMissing
 
 from . import coverage, geo
 from .models import Place, PlaceKind, PlaceSource
@@ -67,7 +67,7 @@ def _events_at(place):
 def coverage_page(request):
     try:
         report = coverage.compute()
-    except Rule.DoesNotExist:
+    except RuleMissing:
         report = None
     return render(request, "places/coverage.html", {"nav": "places", "report": report,
                                                     "rule": report.rule if report else None})

@@ -1,12 +1,8 @@
-"""The Xiqing plan shipped with the platform, and the plan-import rules (run by ``iccity bootstrap``)."""
+"""The Xiqing plan shipped with the platform (run by ``iccity bootstrap``; its rules are declared in ``rules.py``)."""
 from .actions import XIQING_PLAN_FILE, XIQING_PLAN_SLUG, do_import_plan
-from .rules import do_ensure_default_rules
 
 
 def load(stdout) -> None:
-    created = do_ensure_default_rules()
-    if created:
-        stdout.write(f"方案导入规则：新建 {'、'.join(created)}")
     outcome = do_import_plan(XIQING_PLAN_FILE.read_bytes(), XIQING_PLAN_FILE.name, plan_slug=XIQING_PLAN_SLUG,
                              note="随平台附带的方案文本")
     version = outcome.version

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from iccity.core.actions import history_for
 from iccity.core.models import AuditEvent
+from iccity.core.public_cache import public_page
 from iccity.orgs.models import UnitType
 
 from .actions import XIQING_PLAN_SLUG, do_set_assignment_role, do_start_import
@@ -105,6 +106,7 @@ def home(request):
     return redirect(reverse(target, args=[plan.slug]))
 
 
+@public_page
 def overview(request, slug):
     plan = _plan(slug)
     version = _version(request, plan)

@@ -61,13 +61,7 @@ def default_definition() -> dict:
 
 
 def load(stdout) -> None:
-    from iccity.core.actions import do_ensure_rules
-
     from .actions import do_ensure_areas_from_places, do_ensure_survey
-    from .stuffing import DEFAULT_RULES
-
-    created = do_ensure_rules(DEFAULT_RULES, note="满意度测评防刷票默认参数（待办公室确认）")
-    stdout.write(f"测评防刷票规则：新增 {len(created)} 条\n")
 
     survey, created = do_ensure_survey(default_definition(), note="默认问卷（中消协城市测评维度）")
     stdout.write(f"满意度问卷：{'已创建' if created else '已存在'} {survey}\n")

@@ -19,17 +19,7 @@ import ipaddress
 
 from django.conf import settings
 
-RULE_KEY = "surveys.anti_stuffing"
-DEFAULT_RULES = [{
-    "key": RULE_KEY, "version": 1, "title": "满意度测评防刷票参数",
-    "value": {"per_address_cap": 20, "burst_per_address": 3, "burst_per_subnet": 15, "burst_window_minutes": 10,
-              "identical_pattern_repeats": 3, "min_seconds_per_item": 2},
-    "effective_from": dt.date(2020, 1, 1),
-    "source": "平台默认值（非法定）：按商场公共Wi-Fi下多人共用一个地址估算；OWASP ASVS 4.0 V11.1.4（业务流程防自动化）、"
-              "OWASP 自动化威胁 OAT-019（账户/表单批量提交）",
-    "notes": "待领导小组办公室确认：per_address_cap 同一地址每轮上限；burst_* 为时间窗内触发人工审核的份数；"
-             "min_seconds_per_item 每题最短用时（秒）",
-}]
+from .rules import RULE_KEY
 
 FLAG_LABELS = {
     "address_burst": "同一地址短时间内多次提交",
@@ -40,15 +30,9 @@ FLAG_LABELS = {
 
 
 def params(on: dt.date | None = None) -> dict:
-    from iccity.core import clock
-    from iccity.core.models import Rule
+    from iccity.core.rules import rule_value
 
-    from iccity.core.actions import ActionRefused
-
-    try:
-        return dict(Rule.objects.in_force(RULE_KEY, on or clock.today()).value)
-    except Rule.DoesNotExist:
-        raise ActionRefused(f"测评防刷参数（规则 {RULE_KEY}）未配置，请运行 iccity bootstrap 或联系管理员") from None
+    return dict(rule_value(RULE_KEY, on))
 
 
 def _keyed(wave_id: int, kind: str, value: str) -> str:

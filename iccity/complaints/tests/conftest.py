@@ -35,9 +35,9 @@ def make_user(django_user_model, username: str, role: str | None, unit: Unit | N
 @pytest.fixture
 def world(db, django_user_model):
     from iccity.complaints.initial_data import ensure_categories
-    from iccity.complaints.rules import do_ensure_default_rules
+    from iccity.core.rules import do_ensure_declared_rules
 
-    do_ensure_default_rules()
+    do_ensure_declared_rules(prefix="complaints.")
     ensure_categories()
     bureau = Unit.objects.create(name="区市场监管局", unit_type=UnitType.BUREAU)
     town = Unit.objects.create(name="杨柳青镇", unit_type=UnitType.TOWN)

@@ -39,9 +39,9 @@ def clear_cache():
 class World:
     def __init__(self, django_user_model):
         from iccity.complaints.initial_data import ensure_categories
-        from iccity.complaints.rules import do_ensure_default_rules
+        from iccity.core.rules import do_ensure_declared_rules
 
-        do_ensure_default_rules()
+        do_ensure_declared_rules(prefix="complaints.")
         ensure_categories()
         self.bureau = Unit.objects.create(name="区市场监管局", unit_type=UnitType.BUREAU)
         self.other_unit = Unit.objects.create(name="区文旅局", unit_type=UnitType.BUREAU)

@@ -158,10 +158,11 @@ def test_complaints_stuffed_from_one_address_stay_out_of_the_disclosure_until_ac
     import datetime as dt
 
     from iccity.complaints.actions import do_transition
-    from iccity.complaints.rules import ANTI_STUFFING, rule_row
+    from iccity.complaints.rules import ANTI_STUFFING
+    from iccity.core.rules import rule_value
     from iccity.complaints.views import disclosure_rows
 
-    threshold = rule_row(ANTI_STUFFING, dt.date.today()).value["flag_from_per_address_per_day"]
+    threshold = rule_value(ANTI_STUFFING)["flag_from_per_address_per_day"]
     for n in range(5):
         assert client.post("/complaints/new/", form_data(person_phone=f"1380000000{n}"),
                            REMOTE_ADDR="10.0.0.77").status_code == 302

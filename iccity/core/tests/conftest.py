@@ -10,11 +10,10 @@ from iccity.delivery.tests.conftest import TODAY, Cast
 @pytest.fixture
 def world(xiqing_plan, django_user_model):
     """The delivery loop under way: plan dispatched, a reporting cycle open, so ids in the API point at real rows."""
-    from iccity.core.actions import do_ensure_rules
     from iccity.delivery.actions import do_dispatch_plan, do_open_cycle
-    from iccity.evaluation.initial_data import default_rules
+    from iccity.core.rules import do_ensure_declared_rules
 
-    do_ensure_rules(default_rules())  # the lights and scoring rules, as iccity bootstrap loads them
+    do_ensure_declared_rules(prefix="evaluation.")  # the lights and scoring rules, as iccity bootstrap loads them
     with clock.travel(TODAY):
         cast = Cast(django_user_model, xiqing_plan)
         do_dispatch_plan(cast.version, scope=cast.scope("office"), on=TODAY)

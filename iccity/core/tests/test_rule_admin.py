@@ -79,3 +79,14 @@ def test_rule_versions_cannot_be_deleted_in_the_admin(client, office_admin, rule
     client.force_login(office_admin)
     client.post(f"/admin/core/rule/{rule.pk}/delete/", {"post": "yes"})
     assert Rule.objects.filter(pk=rule.pk).exists()
+
+
+def test_rule_list_names_declared_rules_without_rows_and_undeclared_rows(client, office_admin, rule):
+    Rule.objects.create(key="old.leftover", version=1, title="旧规则", value={}, effective_from=dt.date(2024, 1, 1),
+                        source="旧系统")
+    client.force_login(office_admin)
+    html = client.get("/admin/core/rule/").content.decode()
+    assert "代码已登记、规则表中尚无版本的规则" in html and "credit.publication" in html
+    assert "无生效版本时拒绝办理" in html          # the credit rule's policy, shown beside it
+    assert "未登记：代码不读取此规则" in html      # old.leftover
+    assert "已登记（缺失时：从未录入时使用默认值）" in html  # delivery.ack_deadline has a row

@@ -6,9 +6,9 @@ import pytest
 
 from iccity.core.validation import uscc_check_char
 from iccity.core import clock
+from iccity.core.rules import do_ensure_declared_rules
 
 from ..actions import do_register_entry, do_register_merchant
-from ..rules import ensure_default_rules
 
 TODAY = dt.date(2026, 6, 10)
 VALID_USCC = "91350100M000100Y43"  # a widely published example with a correct check character
@@ -21,7 +21,7 @@ def tianjin_uscc(serial: str) -> str:
 
 @pytest.fixture
 def rules(db):
-    ensure_default_rules()
+    do_ensure_declared_rules(prefix="credit.")
 
 
 @pytest.fixture

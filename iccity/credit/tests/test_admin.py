@@ -44,7 +44,7 @@ def test_initial_rules_are_safe_to_run_twice(db):
 
     from iccity.core.models import Rule
 
-    from .. import initial_data
+    from iccity.core import initial_data
 
     initial_data.load(io.StringIO())
     initial_data.load(io.StringIO())

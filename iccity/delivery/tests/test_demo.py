@@ -21,8 +21,9 @@ def test_demo_generates_marked_activity_and_reset_removes_it(xiqing_plan, capsys
     assert banner not in client.get("/plans/xiqing-icc/").content.decode()
     import io
 
-    from iccity.evaluation import initial_data as evaluation_rules
-    evaluation_rules.load(io.StringIO())  # bootstrap's job: the demo never creates policy rules
+    from iccity.core.rules import do_ensure_declared_rules
+
+    do_ensure_declared_rules()  # bootstrap's job: the demo never creates policy rules
     call_command("demo", "--months", "1", "--seed", "7")
     out = capsys.readouterr().out
     assert "生成 1 个报告周期" in out

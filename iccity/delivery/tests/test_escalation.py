@@ -12,7 +12,8 @@ from iccity.delivery.escalation import (
     in_due_soon_window, ladder, run_reminders, step_to_issue, workdays_overdue,
 )
 from iccity.delivery.models import Acknowledgement, AckState, Notice, Report, ReportState, WorkItem, WorkItemState
-from iccity.delivery.rules import ESCALATION, do_ensure_default_rules
+from iccity.core.rules import do_ensure_declared_rules
+from iccity.delivery.rules import ESCALATION
 
 CAL = WorkdayCalendar()
 DEFAULT_STEPS = [("urge", 1), ("supervise", 5), ("red", 10)]
@@ -177,7 +178,7 @@ def test_a_report_due_before_spring_festival_is_not_supervised_during_the_holida
 
 def test_a_new_escalation_rule_applies_to_items_judged_after_its_date(cast, cycle):
     only_units(cycle, cast.co_unit)
-    do_ensure_default_rules()
+    do_ensure_declared_rules(prefix="delivery.")
     changed_on = CAL.add_workdays(cycle.due_on, 3)
     Rule.objects.create(key=ESCALATION, version=2, title="逾期升级（加快）", effective_from=changed_on, source="测试",
                         value={"steps": [{"kind": "urge", "after_working_days": 1}, {"kind": "supervise", "after_working_days": 3},

@@ -17,7 +17,8 @@ from iccity.delivery.actions import (
 )
 from iccity.delivery.actions.evidence import can_download, evidence_path
 from iccity.delivery.models import Evidence, EvidenceFile, Report, ReportRevision
-from iccity.delivery.rules import DEFAULTS, EVIDENCE
+from iccity.core.rules import declared_row
+from iccity.delivery.rules import EVIDENCE
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(17)
@@ -60,7 +61,7 @@ def report(cast, cycle) -> Report:
 
 
 def set_policy(**changes) -> None:
-    value = {**next(r["value"] for r in DEFAULTS if r["key"] == EVIDENCE), **changes}
+    value = {**declared_row(EVIDENCE)["value"], **changes}
     Rule.objects.create(key=EVIDENCE, version=2, title="佐证材料类型与大小", value=value,
                         effective_from=dt.date(2026, 1, 1), source="测试：办公室修订")
 
@@ -85,13 +86,13 @@ def test_every_type_the_rule_allows_is_accepted_when_genuine(cast, report, exten
 
 
 def test_every_default_type_has_a_genuine_sample_here():
-    assert set(VALID) == set(next(r["value"] for r in DEFAULTS if r["key"] == EVIDENCE)["types"])
+    assert set(VALID) == set(declared_row(EVIDENCE)["value"]["types"])
 
 
 @pytest.mark.parametrize("filename, shown", [("setup.exe", "exe"), ("page.html", "html"), ("script.js", "js"),
                                              ("README", "无扩展名"), ("photo.jpeg", "jpeg")])
 def test_types_outside_the_rule_are_refused(cast, report, filename, shown):
-    allowed = "、".join(next(r["value"] for r in DEFAULTS if r["key"] == EVIDENCE)["types"])
+    allowed = "、".join(declared_row(EVIDENCE)["value"]["types"])
     refused(cast, report, filename, PDF, f"不支持的文件类型“{shown}”，允许：{allowed}")
 
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
-from iccity.core.models import Rule
+from iccity.core.rules import rule_value
 from iccity.orgs.models import Unit
 from iccity.orgs.permissions import Actor
 
@@ -96,10 +96,7 @@ def do_add_score_adjustment(unit: Unit, event: str, occurred_on: dt.date, reason
         raise ActionRefused("请填写事由（如批示内容、刊发文章）")
     if occurred_on > clock.today():
         raise ActionRefused("发生日期不能晚于今天")
-    try:
-        value = Rule.objects.in_force(scoring.SCORING_RULE, occurred_on).value
-    except Rule.DoesNotExist:
-        raise ActionRefused(f"{occurred_on:%Y-%m-%d} 没有生效的考评计分规则") from None
+    value = rule_value(scoring.SCORING_RULE, occurred_on)
     allowed = {r["event"]: r for r in scoring.manual_events(value)}
     if event not in allowed:
         names = "、".join(f"{r['description']}（{e}）" for e, r in allowed.items()) or "无"

@@ -21,10 +21,10 @@ def frozen_today():
 
 @pytest.fixture
 def light_rules(db):
-    from iccity.core.actions import do_ensure_rules
+    from iccity.core.rules import do_ensure_declared_rules
     from iccity.evaluation import lights
 
-    do_ensure_rules(lights.DEFAULT_RULES)
+    do_ensure_declared_rules(keys=[lights.RULE_KEY])
 
 
 def make_user(django_user_model, username: str, role: str | None = None, *, unit=None, task_force=None):

@@ -8,9 +8,8 @@ import pytest
 from django.utils import timezone
 
 from iccity.core import clock
-from iccity.core.actions import do_ensure_rules
+from iccity.core.rules import do_ensure_declared_rules
 from iccity.delivery.models import Report, ReportingCycle, ReportRevision, WorkItem
-from iccity.evaluation.scoring import DEFAULT_RULES
 from iccity.orgs.models import Unit
 
 TODAY = dt.date(2026, 6, 15)
@@ -67,5 +66,5 @@ def today():
 
 @pytest.fixture
 def world(xiqing_plan, today) -> World:
-    do_ensure_rules(DEFAULT_RULES)
+    do_ensure_declared_rules(prefix="evaluation.")
     return World(xiqing_plan)

@@ -13,7 +13,7 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 
 @pytest.fixture
 def seeded(transactional_db, django_user_model):
-    from iccity.core.actions import do_ensure_rules
+    from iccity.core.rules import do_ensure_declared_rules
     from iccity.evaluation import lights
     from iccity.orgs.actions import do_load_registry
     from iccity.orgs.models import Role
@@ -23,7 +23,7 @@ def seeded(transactional_db, django_user_model):
 
     do_load_registry()
     version = do_import_plan(XIQING_PLAN_FILE.read_bytes(), XIQING_PLAN_FILE.name, plan_slug=XIQING_PLAN_SLUG).version
-    do_ensure_rules(lights.DEFAULT_RULES)
+    do_ensure_declared_rules(keys=[lights.RULE_KEY])
     builder = Builder(version).build(1)
     make_user(django_user_model, "office1", Role.OFFICE_ADMIN)
     return builder

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from iccity.core.actions import do_ensure_rules
+from iccity.core.rules import declared_row
 from iccity.evaluation import lights
 from iccity.evaluation.actions.lights import do_refresh_lights
 from iccity.evaluation.actions.ratings import do_rate_task
@@ -95,7 +96,7 @@ def test_leader_summary_is_closed_to_units(client, builder, django_user_model):
 
 def test_public_page_shows_only_published_content(client, builder, office_user):
     # the office may keep lights off the public page: a rule version with public false (the default shows them)
-    do_ensure_rules([{**lights.DEFAULT_RULES[0], "version": 2, "value": {**lights.DEFAULT_VALUE, "public": False},
+    do_ensure_rules([{**declared_row(lights.RULE_KEY), "version": 2, "value": {**lights.DEFAULT_VALUE, "public": False},
                       "effective_from": TODAY}])
     builder.build(1)
     builder.indicators(1, published=False)
@@ -111,7 +112,7 @@ def test_public_page_shows_only_published_content(client, builder, office_user):
 
 def test_public_page_shows_lights_without_reasons_when_the_rule_allows(client, builder):
     builder.work_items(2)
-    do_ensure_rules([{**lights.DEFAULT_RULES[0], "version": 2, "value": {**lights.DEFAULT_VALUE, "public": True},
+    do_ensure_rules([{**declared_row(lights.RULE_KEY), "version": 2, "value": {**lights.DEFAULT_VALUE, "public": True},
                       "effective_from": TODAY}])
     html = client.get("/evaluation/public/").content.decode()
     assert 'class="light light-red"' in html and "逾期" not in html

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from iccity.core.actions import do_ensure_rules
+from iccity.core.rules import declared_row
 from iccity.delivery.models import Notice, WorkItem
 from iccity.evaluation import lights
 from iccity.evaluation.actions.lights import do_refresh_lights
@@ -78,7 +79,7 @@ def test_a_new_rule_version_changes_thresholds(builder):
     builder.work_items(1, tasks=[t1])  # 2 days overdue → yellow under the default ladder
     assert lights.compute_light(t1, TODAY).colour == "yellow"
     value = {**lights.DEFAULT_VALUE, "overdue": [{"after_working_days": 1, "colour": "red"}]}
-    do_ensure_rules([{**lights.DEFAULT_RULES[0], "version": 2, "value": value, "effective_from": TODAY}])
+    do_ensure_rules([{**declared_row(lights.RULE_KEY), "version": 2, "value": value, "effective_from": TODAY}])
     light = lights.compute_light(t1, TODAY)
     assert (light.colour, light.rule_version) == ("red", 2)
     assert lights.compute_light(t1, TODAY - dt.timedelta(days=1)).rule_version == 1
@@ -121,7 +122,7 @@ def test_cli_lights_recomputes_and_second_run_changes_nothing(builder):
 
 
 def test_bootstrap_rules_are_created_once(db):
-    from iccity.evaluation import initial_data
+    from iccity.core import initial_data
 
     out = io.StringIO()
     initial_data.load(out)

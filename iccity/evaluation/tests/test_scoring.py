@@ -8,6 +8,7 @@ import pytest
 
 from iccity.core.actions import ActionRefused, do_ensure_rules
 from iccity.core.models import AuditEvent, Rule
+from iccity.core.rules import do_ensure_declared_rules
 from iccity.delivery.models import Comment
 from iccity.evaluation import scoring
 from iccity.evaluation.actions.quality import do_check_revision
@@ -235,8 +236,8 @@ def test_the_league_table_lists_the_current_run_in_rank_order(world: World):
 
 
 def test_the_default_rules_cite_their_sources(db):
-    do_ensure_rules(scoring.DEFAULT_RULES)
+    do_ensure_declared_rules(prefix="evaluation.")
     rule = Rule.objects.in_force(scoring.SCORING_RULE, dt.date(2026, 1, 1))
     assert rule.value["base"] == 100 and all(row["source"] for row in rule.value["rows"])
     assert Rule.objects.filter(key="evaluation.quality").exists()
-    assert do_ensure_rules(scoring.DEFAULT_RULES) == []   # safe to run twice
+    assert do_ensure_declared_rules(prefix="evaluation.") == []   # safe to run twice

@@ -11,8 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from iccity.core import periods
-from iccity.core.actions import ActionRefused, do_ensure_rules, record_audit
-from iccity.core.models import Rule
+from iccity.core.actions import ActionRefused, record_audit
 from iccity.orgs.models import Unit
 from iccity.plans.actions import XIQING_PLAN_SLUG
 from iccity.plans.models import Plan, PlanVersion, Task
@@ -21,7 +20,6 @@ from ..models import (
     Dimension, Framework, Indicator, IndicatorDimension, IndicatorTarget, Observation, Release, ReleaseStatus,
     TargetKind, TargetStatus,
 )
-from ..progress import DEFAULT_EFFECTIVE_FROM, DEFAULT_THRESHOLDS, THRESHOLDS_RULE, THRESHOLDS_SOURCE
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_CATALOGUE = DATA_DIR / "catalogue.toml"
@@ -146,17 +144,6 @@ def do_load_catalogue(path: Path | str = DEFAULT_CATALOGUE, *, actor=None, updat
                 result.warnings.append(f"{indicator.code}：方案中没有任务 {'、'.join(missing)}")
             indicator.tasks.add(*[tasks[k] for k in row.get("tasks", []) if k in tasks])
     return result
-
-
-# ---------------------------------------------------------------- rules
-
-def do_ensure_default_rules(actor=None) -> list[str]:
-    """Create the progress-threshold rule if it was never created (safe to run again; never changes a row)."""
-    if Rule.objects.filter(key=THRESHOLDS_RULE).exists():
-        return []  # any version counts: the office may have replaced version 1
-    return do_ensure_rules([{"key": THRESHOLDS_RULE, "title": "指标进展判定阈值", "value": dict(DEFAULT_THRESHOLDS),
-                             "effective_from": DEFAULT_EFFECTIVE_FROM, "source": THRESHOLDS_SOURCE}],
-                           actor=actor, note="指标进展默认规则")
 
 
 # ---------------------------------------------------------------- observations

@@ -8,8 +8,9 @@ from django.core.management import call_command
 
 from iccity.core.actions import ActionRefused
 from iccity.core.models import AuditEvent, Rule
+from iccity.core.rules import do_ensure_declared_rules
 from iccity.indicators.actions.catalogue import (
-    do_adopt_target, do_create_release, do_ensure_default_rules, do_load_catalogue, do_load_observations,
+    do_adopt_target, do_create_release, do_load_catalogue, do_load_observations,
     do_propose_targets_from_plan, do_record_observation, do_set_target, match_indicator,
 )
 from iccity.indicators.models import (
@@ -25,7 +26,7 @@ TABLES = (Framework, Dimension, Indicator, IndicatorDimension, Release, Observat
 def loaded(xiqing_plan):
     do_load_catalogue()
     do_load_observations()
-    do_ensure_default_rules()
+    do_ensure_declared_rules(prefix="indicators.")
     return xiqing_plan
 
 
@@ -75,7 +76,7 @@ def test_loading_twice_changes_nothing(loaded):
     before = counts()
     do_load_catalogue()
     result = do_load_observations()
-    do_ensure_default_rules()
+    do_ensure_declared_rules(prefix="indicators.")
     assert counts() == before
     assert result.observations_created == 0 and result.unchanged == before["Observation"]
 

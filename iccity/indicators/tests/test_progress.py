@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from iccity.core.models import Rule
-from iccity.indicators.actions.catalogue import do_ensure_default_rules
+from iccity.core.rules import do_ensure_declared_rules
 from iccity.indicators.models import Indicator, IndicatorTarget, Observation, Release
 from iccity.indicators.progress import (
     THRESHOLDS_RULE, SeriesPoint, TargetSpec, indicator_status, meets, progress_status, required_path, series,
@@ -271,7 +271,7 @@ def test_series_is_one_query_whatever_the_length(indicator, django_assert_num_qu
 
 
 def test_threshold_rule_change_applies_by_date(indicator):
-    do_ensure_default_rules()
+    do_ensure_declared_rules(prefix="indicators.")
     # v2 from 2025: on track from 0.60 (a policy change)
     Rule.objects.create(key=THRESHOLDS_RULE, version=2, title="指标进展判定阈值", effective_from=dt.date(2025, 1, 1),
                         value={"on_track": 0.60, "acceleration_needed": 0.30, "limited_progress": 0.0,

@@ -8,6 +8,8 @@ import math
 import pytest
 
 from iccity.core.actions import do_ensure_rules
+from iccity.core.rules import declared_row, do_ensure_declared_rules
+from iccity.places.rules import RULE_KEY
 from iccity.places import coverage, demo_data
 from iccity.places.actions import do_create_community, do_create_service_point
 from iccity.places.models import Community, Place
@@ -23,7 +25,7 @@ def east(metres: float) -> tuple[float, float]:
 
 @pytest.fixture
 def rules():
-    do_ensure_rules(coverage.DEFAULT_RULES)
+    do_ensure_declared_rules(keys=[RULE_KEY])
 
 
 @pytest.fixture
@@ -65,8 +67,8 @@ def test_a_new_rule_version_changes_the_result_without_code(community):
     add("便利店甲", "convenience", 300)
     add("菜市场乙", "fresh_food", 500)
     assert not coverage.compute(dt.date(2026, 6, 1)).rows[0].covered
-    value = dict(coverage.DEFAULT_RULES[0]["value"], min_points=2)
-    do_ensure_rules([dict(coverage.DEFAULT_RULES[0], version=2, value=value, effective_from=dt.date(2026, 1, 1))])
+    value = dict(declared_row(RULE_KEY)["value"], min_points=2)
+    do_ensure_rules([dict(declared_row(RULE_KEY), version=2, value=value, effective_from=dt.date(2026, 1, 1))])
     assert coverage.compute(dt.date(2025, 6, 1)).rows[0].covered is False
     assert coverage.compute(dt.date(2026, 6, 1)).rows[0].covered is True
 

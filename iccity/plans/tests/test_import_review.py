@@ -1,5 +1,6 @@
 """Review before import: below the threshold an upload waits as a draft; the office's corrections are stored with
 the version, audited, and shown in the diff."""
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from iccity.plans.actions import (
     XIQING_PLAN_FILE, do_commit_draft, do_correct_draft, do_discard_draft, do_start_import, low_confidence,
 )
 from iccity.plans.models import ImportDraft, PlanVersion
+from iccity.core.rules import declared_row
 from iccity.plans.rules import REVIEW_THRESHOLD, review_threshold
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +25,11 @@ def registry(db):
 
 def test_threshold_is_a_rule_with_a_source():
     assert review_threshold() == 0.8
-    rule = Rule.objects.get(key=REVIEW_THRESHOLD)
-    assert rule.source and "审核" in rule.title
+    declared = declared_row(REVIEW_THRESHOLD)
+    assert declared["source"] and "审核" in declared["title"]
+    Rule.objects.create(key=REVIEW_THRESHOLD, version=2, title="方案导入审核阈值", value={"min_confidence": 0.9},
+                        effective_from=dt.date(2024, 1, 1), source="办公室确认")
+    assert review_threshold() == 0.9
 
 
 def test_confident_parse_imports_directly(registry):

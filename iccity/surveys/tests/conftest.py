@@ -20,11 +20,9 @@ def frozen_day():
 
 @pytest.fixture
 def wave(db, frozen_day):
-    from iccity.core.actions import do_ensure_rules
+    from iccity.core.rules import do_ensure_declared_rules
 
-    from ..stuffing import DEFAULT_RULES
-
-    do_ensure_rules(DEFAULT_RULES)
+    do_ensure_declared_rules(prefix="surveys.")
     survey, _ = do_ensure_survey(default_definition())
     areas = [do_ensure_area("zhongbei", "中北商圈", position=1), do_ensure_area("nanzhan", "南站商圈", position=2)]
     return do_create_wave(code="2026h1", title="2026年上半年测评", survey=survey, areas=areas,

@@ -4,8 +4,9 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from iccity.core.actions import ActionRefused
+from iccity.core.rules import do_ensure_declared_rules
 from iccity.indicators.actions.catalogue import (
-    DEFAULT_CATALOGUE, DEFAULT_OBSERVATIONS, do_ensure_default_rules, do_load_catalogue, do_load_observations,
+    DEFAULT_CATALOGUE, DEFAULT_OBSERVATIONS, do_load_catalogue, do_load_observations,
     do_propose_targets_from_plan, xiqing_plan_version,
 )
 from iccity.indicators.models import Indicator, IndicatorTarget, Observation
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                           f"目标 {obs.targets_created} 个；未变 {obs.unchanged} 个")
         for conflict in obs.conflicts:
             self.stdout.write(f"  冲突（未覆盖）：{conflict}")
-        rules = do_ensure_default_rules()
+        rules = do_ensure_declared_rules(prefix="indicators.")
         self.stdout.write(f"默认规则：新增 {len(rules)} 条")
         version = xiqing_plan_version()
         if version is None:
