@@ -6,3 +6,8 @@ class ConsumptionConfig(AppConfig):
     name = "iccity.consumption"
     label = "consumption"
     verbose_name = _("消费监测")
+
+    def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)

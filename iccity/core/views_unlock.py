@@ -4,14 +4,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from iccity.orgs.permissions import office_required
+from .policy import requires
 
 from .actions_auth import do_unlock_login
 from .forms_auth import UnlockForm
 from .models import AuditEvent
 
 
-@office_required(message="只有领导小组办公室管理员可以解除登录锁定")
+@requires("core.unlock_logins")
 def unlock(request):
     from axes.models import AccessAttempt
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
 
@@ -52,6 +53,7 @@ def notices_for(user, unit_ids):
 
 
 @delivery_view
+@requires("delivery.view_my_tasks")
 def my_tasks(request):
     scope = request.scope
     actor = scope.actor

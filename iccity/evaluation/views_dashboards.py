@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, OrderedDict
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from iccity.core.policy import requires
 from iccity.core import clock
-from iccity.orgs.permissions import actor_for, office_required
 
 from . import lights as lights_mod
 from . import ratings as ratings_mod
@@ -143,7 +141,7 @@ def _chart_data(summary: dict, trend: list[dict], dims: dict) -> dict:
     }
 
 
-@office_required
+@requires("evaluation.view_command_screen")
 def command(request):
     """The office command screen (指挥大屏): its own full-screen layout, not the site chrome."""
     from .models import LightTransition
@@ -163,12 +161,8 @@ def command(request):
     })
 
 
+@requires("evaluation.view_leader_summary")
 def leader(request):
-    actor = actor_for(request)
-    if actor.is_public:
-        return redirect_to_login(request.get_full_path())
-    if not actor.reads_everything:
-        raise PermissionDenied(_("只有区领导和领导小组办公室可以查看领导摘要"))
     today = clock.today()
     version = current_version(request)
     summary = lights_summary(version, today)
@@ -226,6 +220,7 @@ def _attach_releases(rows: list[dict]) -> None:
         row["release"] = releases.get(point.release_id) if point is not None else None
 
 
+@requires("evaluation.view_public_progress")
 def public(request):
     """Public progress: every task's stage, last update and (when the rule says so) light in plain words, work items
     completed by group, published indicators. Never reasons, ratings, internal notes or units' failures."""

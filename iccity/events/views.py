@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from iccity.core.policy import requires
 from iccity.core import clock
 
 from .feed import build_calendar, public_occurrences
@@ -23,6 +24,7 @@ def _task(event: Event):
     return version.tasks.filter(key=event.task_key).first() if version else None
 
 
+@requires("events.view_calendar")
 def calendar_page(request):
     today = clock.today()
     occurrences = list(public_occurrences().select_related("event__venue__district").filter(ends_on__gte=today))

@@ -6,3 +6,8 @@ class IndicatorsConfig(AppConfig):
     name = "iccity.indicators"
     label = "indicators"
     verbose_name = _("指标与目标")
+
+    def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)

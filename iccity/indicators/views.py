@@ -13,6 +13,7 @@ from collections import Counter
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
 
+from iccity.core.policy import requires
 from iccity.orgs.permissions import actor_for
 
 from . import progress
@@ -36,6 +37,7 @@ def _card(indicator, latest, status, notes=None) -> dict:
             "feed_note": (notes or {}).get(indicator.code, "") if latest is None else ""}
 
 
+@requires("indicators.view_catalogue")
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)
     q, wanted, code = form.value("q"), form.value("status"), form.value("framework")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 
+from iccity.core.policy import requires
 from iccity.plans.models import Assignment, AssignmentRole, Plan, PlanVersion
 
 from .forms import UnitFilterForm
@@ -34,6 +35,7 @@ def unit_task_counts(version_ids) -> dict[int, dict[str, int]]:
     return {u: {"lead": len(lead[u]), "co": len(co[u] - lead[u]), "via": len(via[u])} for u in units}
 
 
+@requires("orgs.view_units")
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     units = Unit.objects.prefetch_related(Prefetch("aliases", queryset=UnitAlias.objects.order_by("alias")))

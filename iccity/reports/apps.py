@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "iccity.reports"
     label = "reports"
     verbose_name = _("公文与台账")
+
+    def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from iccity.core.policy import requires
 from iccity.complaints import forms as complaint_forms
 from iccity.complaints import ratelimit
 from iccity.complaints.views_common import body_too_large
@@ -43,6 +44,7 @@ def _with_device(request, response):
     return response
 
 
+@requires("surveys.take_survey")
 def wave_list(request):
     waves = Wave.objects.prefetch_related("areas").order_by("-opens_on")
     return render(request, "surveys/wave_list.html", {"nav": "surveys", "waves": waves})
