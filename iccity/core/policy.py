@@ -95,13 +95,13 @@ def registered() -> dict[str, Permission]:
 
 
 def may(person, perm: str, obj=None) -> bool:
-    """Whether ``person`` (a Person, user, request or delivery Scope) may do ``perm`` to ``obj``."""
+    """Whether ``person`` (a Person, or a user, request or anything carrying an ``actor``) may do ``perm`` to ``obj``."""
     rule = _registry.get(str(perm))
     if rule is None or not rule.accepts(obj):
         return False
     if rule.public:
         return True
-    subject = person if _is_context(person) else person_for(person)
+    subject = _person(person)
     if _anonymous(subject):
         return False
     return bool(rule.predicate(subject, obj))
@@ -130,24 +130,20 @@ def restrict(queryset: QuerySet, person, perm: str) -> QuerySet:
         return queryset.none()
     if rule.queryset_filter is None:
         return queryset if may(person, perm) else queryset.none()
-    subject = person if _is_context(person) else person_for(person)
+    subject = _person(person)
     if not rule.public and _anonymous(subject):
         return queryset.none()
     return rule.queryset_filter(queryset, subject)
 
 
-def _is_context(subject) -> bool:
-    """A Person, or an app's cached context around one (delivery's Scope), is passed to predicates as it is."""
-    return isinstance(subject, Person) or isinstance(getattr(subject, "actor", None), Person)
+def _person(subject):
+    """Predicates always get the Person (an app keeps its own per-request context, such as delivery's Scope, in the
+    Actor's cache)."""
+    return subject if isinstance(subject, Person) else person_for(subject)
 
 
-def _person_of(subject):
-    return subject if isinstance(subject, Person) else subject.actor
-
-
-def _anonymous(subject) -> bool:
+def _anonymous(person) -> bool:
     # Actor(user=None, office_admin=True) is the operator at the server console, acting for the office.
-    person = _person_of(subject)
     return person.is_public and not person.office_admin
 
 

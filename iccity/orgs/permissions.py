@@ -67,11 +67,11 @@ def resolve_person(subject) -> Actor:
     """core.policy's resolver: an Actor, anything carrying one (delivery's Scope), a request, a user or None."""
     if isinstance(subject, Actor):
         return subject
+    if hasattr(subject, "META") and hasattr(subject, "method"):
+        return actor_for(subject)
     carried = getattr(subject, "actor", None)
     if isinstance(carried, Actor):
         return carried
-    if hasattr(subject, "META") and hasattr(subject, "method"):
-        return actor_for(subject)
     return Actor.for_user(subject)
 
 
