@@ -3,7 +3,8 @@ leaders may open both: read-only dashboards are their job), ratings and the leag
 from __future__ import annotations
 
 from iccity.core import navigation, policy
-from iccity.core.access import OFFICE_ONLY, is_office
+from iccity.core.actions import ActionRefused
+from iccity.core.access import is_office
 
 
 def reads_everything(person, obj=None) -> bool:
@@ -22,7 +23,10 @@ def register() -> None:
                     reads_everything, kinds=policy.ANY)
     policy.register("evaluation.view_ratings", "完成可能性评定", "只有领导小组办公室和区领导可以查看完成可能性评定",
                     reads_everything, kinds=policy.ANY)
-    policy.register("evaluation.rate_task", "评定完成可能性", OFFICE_ONLY, is_office, kinds=policy.ANY)
+    policy.register("evaluation.rate_task", "评定完成可能性", "只有领导小组办公室可以评定完成可能性", is_office,
+                    kinds=policy.ANY, error=ActionRefused)
+    policy.register("evaluation.adjust_scores", "手工计分", "只有领导小组办公室可以录入或撤销手工计分事项", is_office,
+                    kinds=policy.ANY, error=ActionRefused)
     policy.register("evaluation.view_scores", "考评排名", "只有领导小组办公室、区领导和专班负责人可以查看考评排名",
                     sees_scores, kinds=policy.ANY)
     navigation.register("public", "建设进展", "evaluation:public", "evaluation.view_public_progress", order=10)

@@ -77,6 +77,7 @@ GENERAL = {
     "evaluation.view_command_screen": READERS,
     "evaluation.view_ratings": READERS,
     "evaluation.rate_task": OFFICE,
+    "evaluation.adjust_scores": OFFICE,
     "evaluation.view_scores": READERS | {"tf_lead"},
     "reports.generate_document": OFFICE,
     "reports.use_ledger": READERS | TASK_FORCES | UNIT_STAFF,
