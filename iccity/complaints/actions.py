@@ -14,7 +14,7 @@ import secrets
 from django.db import connection, transaction
 from django.db.models import F
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.core.calendar import CalendarDataMissing, WorkdayCalendar, as_local_date
 from iccity.core.deadlines import compute_deadline, rule_from_value
@@ -60,23 +60,15 @@ def _user(actor):
     return actor.user if actor is not None else None
 
 
-def _may_handle(actor: Actor | None, case: Case) -> bool:
-    if actor is None or actor.office_admin:
-        return True
-    user = actor.user
-    return (case.unit_id is not None and case.unit_id in actor.units) or (
-        user is not None and case.handler_id == user.pk)
-
-
 def _require_handler(actor, case: Case) -> None:
-    if not _may_handle(as_actor(actor), case):
-        raise ActionRefused("您不是该案件的承办人员，不能办理")
+    """Actions without an actor are the system's own (registration, jobs)."""
+    if actor is not None:
+        policy.check(as_actor(actor), "complaints.handle_case", case)
 
 
 def _require_office(actor) -> None:
-    actor = as_actor(actor)
-    if actor is not None and not actor.office_admin:
-        raise ActionRefused("只有领导小组办公室（分派人员）可以分派或改派案件")
+    if actor is not None:
+        policy.check(as_actor(actor), "complaints.assign_case")
 
 
 def _lock_numbering() -> None:

@@ -8,6 +8,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("消费投诉举报")
 
     def ready(self):
+        from . import policy
+
+        policy.register()  # complaints' permissions and menu entries (core.policy, core.navigation)
+
         from .workbench import register_workbench
 
         register_workbench()

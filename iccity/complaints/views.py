@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from iccity.core import clock, ratelimit
+from iccity.core.policy import requires
 from iccity.core.actions import ActionRefused
 from iccity.core.privacy import mask_public_text
 from iccity.core.publicforms import body_too_large, consume_started, release_started
@@ -36,6 +37,7 @@ def _refuse(request, template: str, context: dict, message: str, status: int):
 
 @sensitive_post_parameters("person_name", "person_phone", "person_id_number", "person_address", "description")
 @require_http_methods(["GET", "POST"])
+@requires("complaints.file")
 def intake(request):
     context = {"nav": "complaints"}
     if request.method == "GET":
@@ -121,6 +123,7 @@ def receipt(request):
 
 @sensitive_post_parameters("phone_last4", "token")
 @require_http_methods(["GET", "POST"])
+@requires("complaints.track")
 def track(request):
     """Lookup by receipt number + the phone's last 4 digits, or by the lookup token. POST keeps the token out of logs."""
     context = {"nav": "complaints"}

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from iccity.core import policy
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
 from iccity.core.web import forbidden
@@ -43,10 +44,11 @@ def handler_view(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:login"))
         actor = actor_for(request)
-        if not (actor.units or actor.office_admin):
-            return _forbidden(request, "投诉举报办理页面仅限承办单位人员和领导小组办公室使用")
+        if not policy.may(actor, "complaints.use_workbench"):
+            return _forbidden(request, policy.permission("complaints.use_workbench").message)
         request.actor = actor
         return view(request, *args, **kwargs)
+    wrapper.required_permission = "complaints.use_workbench"
     return wrapper
 
 
@@ -55,8 +57,7 @@ def _forbidden(request, message: str):
 
 
 def _visible_cases(actor):
-    cases = Case.objects.select_related("category", "unit", "handler")
-    return cases if actor.office_admin else cases.filter(unit_id__in=actor.units)
+    return policy.restrict(Case.objects.select_related("category", "unit", "handler"), actor, "complaints.use_workbench")
 
 
 def _case_for(request, pk) -> Case:

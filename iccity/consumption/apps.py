@@ -8,6 +8,10 @@ class ConsumptionConfig(AppConfig):
     verbose_name = _("消费监测")
 
     def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)
+
         from iccity.events.impact import impact_data
         from iccity.indicators.views_common import feed_note_providers
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from iccity.core.policy import requires
 from . import impact as impact_mod
 from . import metrics
 from .engine import Engine
@@ -43,7 +43,7 @@ def _demo_data() -> bool:
 
 
 # Card and footfall feeds come under data-sharing agreements: figures are for signed-in staff, not the public.
-@login_required
+@requires("consumption.view_dashboard")
 def dashboard(request):
     form = RangeForm(request.GET or None)
     context = {"form": form, "nav": "consumption", "is_demo": _demo_data()}
@@ -92,7 +92,7 @@ def _dashboard_tables(by_district, hourly, night, origin, freq) -> dict:
             "origin_rows": origin_rows, "charts": charts}
 
 
-@login_required
+@requires("consumption.view_dashboard")
 def impact(request):
     form = ImpactForm(request.GET or None)
     context = {"form": form, "nav": "consumption", "is_demo": _demo_data(), "methods": impact_mod.METHODS}

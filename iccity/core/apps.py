@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
         from . import signals_auth
 
         signals_auth.connect()  # audit of logins, lockouts, user, password and role changes (issue 12)
+        from . import access
+
+        access.register()  # core's permissions and menu entries (core.policy, core.navigation)

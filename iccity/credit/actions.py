@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from iccity.core import policy
 from iccity.core.validation import parse_amount, uscc_status
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
@@ -55,6 +56,7 @@ def do_register_merchant(name: str, *, uscc: str = "", kind: str = EntityKind.LE
 def do_review_uscc(merchant: Merchant, *, confirmed: bool, note: str, actor) -> Merchant:
     """The office's manual check of a flagged code: confirmed as issued (e.g. an early pilot code) or corrected
     elsewhere; either way the flag is cleared with the reviewer's note."""
+    policy.check_actor(actor, "credit.manage")
     merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
     if merchant.uscc_check not in ("bad_check", "suspicious"):
         raise ActionRefused("该代码无需人工核对")
@@ -130,6 +132,7 @@ def do_register_entry(merchant: Merchant, *, list_kind: str, decision_number: st
 @transaction.atomic
 def do_revoke_entry(entry: ListEntry, *, reason: str, actor) -> ListEntry:
     """The decision was revoked (复议、诉讼或自行纠正): publication stops at once."""
+    policy.check_actor(actor, "credit.manage")
     entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.revoked_on:
         raise ActionRefused("该决定已撤销")
@@ -180,6 +183,7 @@ def _move(request: RepairRequest, frm: tuple, to: str, **fields) -> RepairReques
 
 @transaction.atomic
 def do_start_repair_review(request: RepairRequest, *, actor) -> RepairRequest:
+    policy.check_actor(actor, "credit.manage")
     if request.state != RepairRequest.State.SUBMITTED:
         raise ActionRefused("只有已提交的申请可以开始审核")
     request = _move(request, (RepairRequest.State.SUBMITTED,), RepairRequest.State.REVIEWING,
@@ -192,6 +196,7 @@ def do_start_repair_review(request: RepairRequest, *, actor) -> RepairRequest:
 def do_decide_repair(request: RepairRequest, *, approve: bool, reason: str, actor) -> RepairRequest:
     """Approval removes the entry from publication today (publication, sharing and measures stop); a rejection
     needs its reason. Either way the reason is kept."""
+    policy.check_actor(actor, "credit.manage")
     if request.state != RepairRequest.State.REVIEWING:
         raise ActionRefused("请先开始审核，再作出决定")
     reason = (reason or "").strip()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from iccity.orgs.permissions import office_required
+from iccity.core.policy import requires
 
 from .disclosure import public_entries, public_row
 from .models import ListKind, Merchant, RepairRequest
 
 
+@requires("credit.view_disclosure")
 def disclosure(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in ListKind.values else ""
@@ -21,7 +22,7 @@ def disclosure(request):
         "kinds": ListKind.choices})
 
 
-@office_required
+@requires("credit.manage")
 def office(request):
     flagged = Merchant.objects.filter(uscc_check__in=["bad_check", "suspicious"], uscc_reviewed_at__isnull=True)
     open_requests = RepairRequest.objects.filter(state__in=["submitted", "reviewing"]).select_related(

@@ -12,6 +12,10 @@ class DeliveryConfig(AppConfig):
         from iccity.core.upload_handlers import register_limit
         from iccity.ops.registry import Every, register
 
+        from . import policy
+
+        policy.register()  # delivery's permissions and menu entries (core.policy, core.navigation)
+
         from .workbench import register_workbench
 
         register_workbench()

@@ -1,5 +1,6 @@
-"""Who may do what in the delivery loop. Pages, API, admin and CLI all ask ``allowed``/``check`` (or filter with
-``visible_reports``), so the rules hold the same everywhere.
+"""Who may do what in the delivery loop: the rules behind the ``delivery.*`` permissions of the one contract
+(``core.policy``; registered by ``delivery/policy.py``). ``allowed``/``check`` here are that contract asked with a
+``Perm``; lists filter with ``visible_reports`` (``policy.restrict(qs, person, "delivery.view_report")``).
 
 Principles: a unit never sees another unit's drafts; reviewers, the office and leaders see a report once its unit
 head has sent it up; a reporter (联络员) never approves; nobody approves a revision they wrote.
@@ -9,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from iccity.core import policy
 from iccity.orgs.permissions import Actor
 from iccity.plans.models import Task
 
@@ -50,6 +51,9 @@ DENIED_MESSAGES = {
 }
 
 
+SCOPE_KEY = "delivery.scope"
+
+
 @dataclass(frozen=True)
 class Scope:
     """An Actor plus the tasks its task forces drive (one query), the unit of every permission question."""
@@ -60,6 +64,8 @@ class Scope:
 
     @classmethod
     def of(cls, actor: Actor) -> "Scope":
+        """Computed afresh (and remembered on the actor, so the policy's later questions in the same request or
+        action reuse it)."""
         review = frozenset()
         if actor.task_forces:
             review = frozenset(DrivenTask.objects.filter(task_force_id__in=actor.task_forces).values_list("task_id", flat=True))
@@ -68,7 +74,9 @@ class Scope:
             from iccity.plans.models import Assignment
 
             leads = frozenset(Assignment.objects.filter(unit_id__in=actor.units, role="lead").values_list("task_id", flat=True))
-        return cls(actor=actor, review_task_ids=review, lead_task_ids=leads)
+        scope = cls(actor=actor, review_task_ids=review, lead_task_ids=leads)
+        actor.cache[SCOPE_KEY] = scope
+        return scope
 
     @property
     def user(self):
@@ -86,30 +94,47 @@ class Scope:
         return DrivenTask.objects.filter(task_id=task_id, task_force_id__in=self.actor.leads_task_forces).exists()
 
 
-def allowed(scope: Scope, perm: Perm, obj=None) -> bool:
-    """Whether ``scope`` may do ``perm`` (on ``obj``). Object permissions asked about an object of the wrong kind are
-    denied (fail closed) rather than crashing or, worse, reading a report's id as a task id."""
+def scope_for(person) -> Scope:
+    """The delivery context of a person: a Scope passed as it is, else the one cached on the Actor (one query pair
+    per request or action, however many questions are asked)."""
+    if isinstance(person, Scope):
+        return person
+    actor = person if isinstance(person, Actor) else policy.person_for(person)
+    return actor.cache.get(SCOPE_KEY) or Scope.of(actor)
+
+
+def code(perm: Perm) -> str:
+    return CODES[Perm(perm)]
+
+
+def allowed(scope, perm: Perm, obj=None) -> bool:
+    """``core.policy.may`` for a delivery permission (object kinds are checked there: a wrong kind is denied)."""
+    return policy.may(scope, code(perm), obj)
+
+
+def check(scope, perm: Perm, obj=None) -> None:
+    policy.check(scope, code(perm), obj)
+
+
+def rule(scope: Scope, perm: Perm, obj=None) -> bool:
+    """The rule itself, judged from the roles and the object's state (the object is of the declared kind)."""
     actor = scope.actor
     if actor.is_public:
-        return False
-    # FIX: object permissions used to assume the object kind (AttributeError, AssertionError, or MANAGE_WORK_ITEMS
-    # taking a Report's pk for a task id); a wrong kind is now simply denied.
-    if perm in _OBJECT_KINDS and not isinstance(obj, _OBJECT_KINDS[perm]):
         return False
     if perm == Perm.VIEW_REPORT:
         return _can_view_report(scope, obj)
     if perm == Perm.EDIT_REPORT:
         return obj.unit_id in actor.units and obj.is_editable
     if perm == Perm.UNIT_APPROVE:
-        # FIX: nobody approves a revision they wrote (the action refused it, but pages were told "allowed").
+        # nobody approves a revision they wrote (the action refused it, but pages were told "allowed").
         return obj.unit_id in actor.head_of and obj.state == ReportState.SUBMITTED and not wrote_latest_revision(scope, obj)
     if perm == Perm.REVIEW:
-        # FIX: also for reviewers (a unit's liaison can be a task-force member of the task force driving the task).
+        # also for reviewers (a unit's liaison can be a task-force member of the task force driving the task).
         return (scope.reviews(obj.task_id) and obj.state == ReportState.UNIT_APPROVED
                 and not wrote_latest_revision(scope, obj))
     if perm == Perm.COMMENT:
         may_comment = actor.leader or actor.office_admin or bool(scope.review_task_ids)
-        # FIX: with an object, reviewers comment only on tasks their task force drives, and on a report only when
+        # with an object, reviewers comment only on tasks their task force drives, and on a report only when
         # they may see it (no comments on another unit's draft). Without an object: the general right, as before.
         if isinstance(obj, Report):
             return may_comment and _may_comment_task(scope, obj.task_id) and _can_view_report(scope, obj)
@@ -119,7 +144,7 @@ def allowed(scope: Scope, perm: Perm, obj=None) -> bool:
     if perm == Perm.ACKNOWLEDGE:
         return obj.assignment.unit_id in actor.units and obj.state == AckState.PENDING
     if perm == Perm.REROUTE:
-        # FIX: asked about an acknowledgement, only a returned one can be re-routed (as ``do_reroute`` enforces).
+        # asked about an acknowledgement, only a returned one can be re-routed (as ``do_reroute`` enforces).
         if isinstance(obj, Acknowledgement):
             return actor.office_admin and obj.state == AckState.RETURNED
         return actor.office_admin
@@ -130,7 +155,7 @@ def allowed(scope: Scope, perm: Perm, obj=None) -> bool:
     if perm == Perm.REQUEST_EXTENSION:
         return obj.lead_unit_id in actor.units
     if perm == Perm.DECIDE_EXTENSION:
-        # FIX: nobody decides their own extension request (a task-force lead may also work in the lead unit).
+        # nobody decides their own extension request (a task-force lead may also work in the lead unit).
         own = scope.user is not None and obj.requested_by_id == scope.user.pk
         return scope.drives(obj.work_item.task_id) and not own
     if perm == Perm.MANAGE_TASK_FORCES:
@@ -140,8 +165,16 @@ def allowed(scope: Scope, perm: Perm, obj=None) -> bool:
     raise ValueError(f"unknown permission {perm}")
 
 
+CODES = {perm: f"delivery.{perm.value}" for perm in Perm} | {Perm.REVIEW: "delivery.review_report"}
+LABELS = {
+    Perm.VIEW_REPORT: "查看报告", Perm.EDIT_REPORT: "填报报告", Perm.UNIT_APPROVE: "单位负责人审核",
+    Perm.REVIEW: "专班/办公室审核报告", Perm.COMMENT: "批示和评论", Perm.ACKNOWLEDGE: "签收或退回任务",
+    Perm.REROUTE: "改派任务", Perm.MANAGE_WORK_ITEMS: "分解具体事项", Perm.REQUEST_EXTENSION: "申请延期",
+    Perm.DECIDE_EXTENSION: "审批延期", Perm.MANAGE_TASK_FORCES: "管理专班", Perm.VIEW_OVERVIEW: "查看督办总览",
+}
+
 # The object each object permission is about (``None`` allowed where the permission also has a general form).
-_OBJECT_KINDS = {
+OBJECT_KINDS = {
     Perm.VIEW_REPORT: Report,
     Perm.EDIT_REPORT: Report,
     Perm.UNIT_APPROVE: Report,
@@ -181,11 +214,6 @@ def wrote_latest_revision(scope: Scope, report: Report) -> bool:
     return author_id is not None and author_id == scope.user.pk
 
 
-def check(scope: Scope, perm: Perm, obj=None) -> None:
-    if not allowed(scope, perm, obj):
-        raise PermissionDenied(DENIED_MESSAGES[perm])
-
-
 def _can_view_report(scope: Scope, report: Report) -> bool:
     actor = scope.actor
     if report.unit_id in actor.units:
@@ -195,9 +223,10 @@ def _can_view_report(scope: Scope, report: Report) -> bool:
     return actor.reads_everything or report.task_id in scope.review_task_ids or report.task_id in scope.lead_task_ids
 
 
-def visible_reports(scope: Scope, queryset: QuerySet | None = None) -> QuerySet:
+def visible_reports(scope, queryset: QuerySet | None = None) -> QuerySet:
     """The reports a scope may see, as one query (lists never check report by report)."""
     qs = Report.objects.all() if queryset is None else queryset
+    scope = scope_for(scope)
     actor = scope.actor
     if actor.is_public:
         return qs.none()

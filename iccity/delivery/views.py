@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
 from iccity.core.web import back, flash_refusal
@@ -47,6 +48,7 @@ def _returned_events() -> Prefetch:
 
 
 @delivery_view
+@requires("delivery.view_my_tasks")
 def my_tasks(request):
     scope = request.scope
     actor = scope.actor

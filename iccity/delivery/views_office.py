@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
 from iccity.core.web import back, flash_refusal
@@ -82,6 +83,7 @@ def _sorted(rows: list[dict], sort: str) -> list[dict]:
 
 
 @delivery_view
+@requires("delivery.view_overview")
 def overview(request):
     scope = request.scope
     check(scope, Perm.VIEW_OVERVIEW)
@@ -134,6 +136,7 @@ def _current_tasks() -> list[Task]:
 
 
 @delivery_view
+@requires("delivery.manage_task_forces")
 def task_forces(request):
     check(request.scope, Perm.MANAGE_TASK_FORCES)
     forces = list(TaskForce.objects.select_related("host_unit")

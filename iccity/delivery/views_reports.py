@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError
 from iccity.core.web import back, flash_refusal
@@ -257,6 +258,7 @@ def review_decision(request, pk):
 # ---------------------------------------------------------------- review queue
 
 @delivery_view
+@requires("delivery.view_review_queue")
 def review_queue(request):
     """Reports the unit head sent up, for the tasks this task force (or the office) reviews, grouped by task."""
     scope = request.scope

@@ -8,6 +8,10 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("评估考核")
 
     def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)
+
         from iccity.delivery.signals import add_tick_step, report_submitted
 
         report_submitted.connect(_check_submitted_report, dispatch_uid="evaluation.quality.check_submitted")

@@ -8,21 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, OrderedDict
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.public_cache import public_page
-from iccity.orgs.permissions import actor_for
 
 from . import lights as lights_mod
 from . import public as public_mod
 from . import ratings as ratings_mod
-from .views_lights import current_version, reads_internal
+from .views_lights import current_version
 
 __all__ = ["command", "leader", "public"]
 
@@ -143,16 +141,11 @@ def _chart_data(summary: dict, trend: list[dict], dims: dict) -> dict:
     }
 
 
+@requires("evaluation.view_command_screen")
 def command(request):
     """The office command screen (指挥大屏): its own full-screen layout, not the site chrome. Read-only, so district
     leaders open it too (watching dashboards is their job); nobody else."""
     from .models import LightTransition
-
-    actor = actor_for(request)
-    if actor.is_public:
-        return redirect_to_login(request.get_full_path())
-    if not actor.reads_everything:
-        raise PermissionDenied(_("只有领导小组办公室和区领导可以查看指挥大屏"))
 
     today = clock.today()
     version = current_version(request)
@@ -171,12 +164,8 @@ def command(request):
     })
 
 
+@requires("evaluation.view_leader_summary")
 def leader(request):
-    actor = actor_for(request)
-    if actor.is_public:
-        return redirect_to_login(request.get_full_path())
-    if not reads_internal(actor):
-        raise PermissionDenied(_("只有区领导、领导小组办公室和专班可以查看领导摘要"))
     today = clock.today()
     version = current_version(request)
     summary = lights_summary(version, today)
@@ -190,11 +179,11 @@ def leader(request):
         "figures": current_figures(version, today),
         "top": scores[:5], "bottom": scores[-5:][::-1] if len(scores) > 5 else [], "trend": overdue_trend(version, today, 6),
         "colour_labels": {c["code"]: c["label"] for c in summary["colours"]},
-        # drill-down only where the click will work: ratings and the command screen are for office and leaders
-        "may_open_command": actor.reads_everything, "may_open_ratings": actor.reads_everything, "nav": "leader",
+        "nav": "leader",  # the template asks the policy ({% may %}) before showing each drill-down link
     })
 
 
+@requires("evaluation.view_public_progress")
 @public_page
 def public(request):
     """Public progress: every task's stage, last update and (when the rule says so) light in plain words, work items

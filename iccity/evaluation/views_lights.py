@@ -10,9 +10,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
-from iccity.orgs.permissions import actor_for, office_required
+from iccity.orgs.permissions import actor_for
 from iccity.plans.models import Plan, Task
 
 from . import lights as lights_mod
@@ -79,14 +80,9 @@ def _rating_rows(version, quarter: str):
     return rows
 
 
+@requires("evaluation.view_ratings")
 def ratings_page(request):
     actor = actor_for(request)
-    if actor.is_public:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    if not actor.reads_everything:
-        raise PermissionDenied(_("只有领导小组办公室和区领导可以查看完成可能性评定"))
     version = current_version(request)
     form = QuarterChoiceForm(request.GET or None)
     quarter = (form.cleaned_data.get("quarter") if form.is_valid() else "") or ratings_mod.quarter_of(clock.today())
@@ -97,7 +93,7 @@ def ratings_page(request):
     })
 
 
-@office_required
+@requires("evaluation.rate_task")
 def rating_form(request, task_id: int):
     task = get_object_or_404(Task, pk=task_id)
     quarter = request.GET.get("quarter") or ratings_mod.quarter_of(clock.today())
@@ -121,8 +117,8 @@ def _form_response(request, task, form):
     return response
 
 
-@office_required
 @require_http_methods(["POST"])
+@requires("evaluation.rate_task")
 def rate_task(request, task_id: int):
     task = get_object_or_404(Task.objects.select_related("version"), pk=task_id)
     form = RatingForm(request.POST)

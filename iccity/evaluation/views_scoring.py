@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -17,6 +15,7 @@ from iccity.core.actions import ActionRefused
 from iccity.core.rules import RuleMissing, rule_value
 from iccity.delivery.models import Report, WorkItem
 from iccity.orgs.models import Unit
+from iccity.core.policy import may, requires
 from iccity.orgs.permissions import actor_for, office_required
 
 from . import scoring
@@ -27,21 +26,11 @@ DENIED = "只有领导小组办公室、区领导和专班负责人可以查看�
 
 
 def may_see_scores(actor) -> bool:
-    return actor.office_admin or actor.leader or bool(actor.leads_task_forces)
+    return may(actor, "evaluation.view_scores")
 
 
-def scores_view(view):
-    """Anonymous users go to the login page; others need a role that may see scores."""
-    from functools import wraps
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_see_scores(actor_for(request)):
-            raise PermissionDenied(DENIED)
-        return view(request, *args, **kwargs)
-    return wrapper
+# Anonymous users go to the login page; others need a role that may see scores (the same rule as the menu's).
+scores_view = requires("evaluation.view_scores")
 
 
 @scores_view

@@ -8,6 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("节庆活动")
 
     def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)
+
         from iccity.places.views import place_event_providers
 
         if _events_at not in place_event_providers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.public_cache import public_page
 
@@ -24,6 +25,7 @@ def _task(event: Event):
     return version.tasks.filter(key=event.task_key).first() if version else None
 
 
+@requires("events.view_calendar")
 @public_page
 def calendar_page(request):
     today = clock.today()

@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import render
 
 from iccity.core.public_cache import public_page
+from iccity.core.policy import requires
 from iccity.orgs.permissions import actor_for
 
 from . import progress
@@ -37,6 +38,7 @@ def _card(indicator, latest, status, notes=None) -> dict:
             "feed_note": (notes or {}).get(indicator.code, "") if latest is None else ""}
 
 
+@requires("indicators.view_catalogue")
 @public_page
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)

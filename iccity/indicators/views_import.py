@@ -14,13 +14,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from iccity.core.policy import requires
 from iccity.core.actions import ActionRefused
 
 from .actions.observations import do_import_observations
 from .forms import UploadForm
 from .importing import MAX_FILE_BYTES, template_csv, template_xlsx
 from .models import Indicator
-from .views_common import office_required
 
 
 def _store_dir() -> Path:
@@ -41,7 +41,7 @@ def _kept(token: str) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-@office_required
+@requires("indicators.import_data")
 def template_download(request, kind):
     if kind == "xlsx":
         data = template_xlsx(Indicator.objects.order_by("code"))
@@ -53,7 +53,7 @@ def template_download(request, kind):
     return response
 
 
-@office_required
+@requires("indicators.import_data")
 def import_observations(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"nav": "indicators", "form": form, "max_mb": MAX_FILE_BYTES // 1024 // 1024}

@@ -8,6 +8,10 @@ class OpsConfig(AppConfig):
     verbose_name = _("运维")
 
     def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)
+
         from .jobs import register_platform_jobs
 
         register_platform_jobs()

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from iccity.orgs.permissions import office_required
+from iccity.core.policy import requires
 
 from . import registry
 from .models import JobRun
@@ -14,13 +14,13 @@ from .status import job_statuses
 MESSAGE = "只有领导小组办公室工作人员可以查看定时任务"
 
 
-@office_required(message=MESSAGE)
+@requires("ops.view_jobs")
 def jobs(request):
     recent = JobRun.objects.all()[:30]
     return render(request, "ops/jobs.html", {"statuses": job_statuses(), "recent": recent, "nav": "ops"})
 
 
-@office_required(message=MESSAGE)
+@requires("ops.view_jobs")
 def job_runs(request, name: str):
     try:
         job = registry.get(name)

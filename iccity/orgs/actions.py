@@ -11,6 +11,7 @@ from iccity.core.actions import record_audit
 
 from .models import CollectiveRule, LeadingGroup, Unit, UnitAlias, UnitType
 from .registry import UnitMatcher, alias_candidates, guess_unit_type
+from iccity.core import policy
 
 DEFAULT_REGISTRY = Path(__file__).parent / "data" / "xiqing-units.toml"
 
@@ -146,6 +147,7 @@ TASK_FORCE_ROLES = ("task_force_lead", "task_force_member")
 @transaction.atomic
 def do_create_task_force(name: str, *, actor, host_unit: Unit | None = None, leading_group: LeadingGroup | None = None,
                          description: str = ""):
+    policy.check_actor(actor, "orgs.manage_task_forces")
     from iccity.core.actions import ActionRefused
 
     from .models import TaskForce
@@ -167,6 +169,7 @@ def do_create_task_force(name: str, *, actor, host_unit: Unit | None = None, lea
 @transaction.atomic
 def do_set_task_force_member(task_force, person, role: str, *, actor):
     """A person holds one role per task force: setting lead replaces member and vice versa."""
+    policy.check_actor(actor, "orgs.manage_task_forces")
     from iccity.core.actions import ActionRefused
 
     from .models import RoleAssignment
@@ -187,6 +190,7 @@ def do_set_task_force_member(task_force, person, role: str, *, actor):
 
 @transaction.atomic
 def do_remove_task_force_member(task_force, person, *, actor) -> None:
+    policy.check_actor(actor, "orgs.manage_task_forces")
     from iccity.core.actions import ActionRefused
 
     from .models import RoleAssignment

@@ -8,6 +8,10 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与单位")
 
     def ready(self):
+        from . import policy
+
+        policy.register()  # the person resolver of core.policy, orgs' permissions and menu entries
+
         # The kernel asks orgs who acts (identity), and audits role changes with its own handlers.
         from django.db.models.signals import post_delete, post_save
 

@@ -19,6 +19,8 @@ class Actor:
     liaison_of: frozenset[int] = field(default_factory=frozenset)     # unit ids where the user is 联络员
     leads_task_forces: frozenset[int] = field(default_factory=frozenset)
     member_of_task_forces: frozenset[int] = field(default_factory=frozenset)
+    # Per-request memo for apps' policy contexts (delivery's Scope), so each is computed once per request/action.
+    cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def for_user(cls, user) -> "Actor":
@@ -59,6 +61,18 @@ class Actor:
     def reads_everything(self) -> bool:
         """Office admins and district leaders read all submitted material (never other units' drafts)."""
         return self.office_admin or self.leader
+
+
+def resolve_person(subject) -> Actor:
+    """core.policy's resolver: an Actor, anything carrying one (delivery's Scope), a request, a user or None."""
+    if isinstance(subject, Actor):
+        return subject
+    if hasattr(subject, "META") and hasattr(subject, "method"):
+        return actor_for(subject)
+    carried = getattr(subject, "actor", None)
+    if isinstance(carried, Actor):
+        return carried
+    return Actor.for_user(subject)
 
 
 def actor_for(request) -> Actor:

@@ -11,10 +11,12 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from . import unit_work
+from iccity.core.policy import requires
 from .forms import UnitFilterForm
 from .models import Unit, UnitAlias, UnitType
 
 
+@requires("orgs.view_units")
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     units = Unit.objects.prefetch_related(Prefetch("aliases", queryset=UnitAlias.objects.order_by("alias")))

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 
 from iccity.core.rules import RuleMissing
+from iccity.core.policy import requires
 
 from . import coverage, geo
 from .models import Place, PlaceKind, PlaceSource
@@ -27,6 +28,7 @@ def map_points(places) -> list[dict]:
     return points
 
 
+@requires("places.view_map")
 def place_map(request):
     places = list(_published().exclude(kind=PlaceKind.SERVICE_POINT))
     districts = [p for p in places if p.kind == PlaceKind.DISTRICT]

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from iccity.core import policy
 from iccity.core.actions import record_audit
 from iccity.orgs.actions import do_ensure_units
 
@@ -192,6 +193,7 @@ def _store_task(version, kind, item: ParsedTask, groups, units) -> Task:
 @transaction.atomic
 def do_set_assignment_role(assignment: Assignment, role: str, *, actor, reason: str) -> Assignment:
     """Override the lead/co role the parser assumed (e.g. the office decides a co-unit leads)."""
+    policy.check_actor(actor, "plans.import_plan")
     if role not in AssignmentRole.values:
         raise ValueError(f"未知角色：{role}")
     if not reason.strip():
@@ -282,6 +284,7 @@ def do_correct_draft(draft: ImportDraft, op: str, index: int, *, actor, title: s
     """One correction of a pending draft: ``title`` / ``units`` ([{name, role}]) / ``deadline`` (ISO or "") of task
     ``index``, ``split`` it before its sentence ``at``, or ``merge`` it with the next task. Stored in the draft's
     corrections (shown in the version diff after import) and audited."""
+    policy.check_actor(actor, "plans.import_plan")
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.status != "pending":
         raise ValueError("该导入已完成或已放弃，不能再更正")
@@ -362,6 +365,7 @@ def _clean_units(units) -> list[dict]:
 
 def do_commit_draft(draft: ImportDraft, *, actor) -> ImportOutcome:
     """Import a reviewed draft as the plan's new version; the corrections go with it (diff and audit)."""
+    policy.check_actor(actor, "plans.import_plan")
     with transaction.atomic():
         draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
         if draft.status != "pending":
@@ -382,6 +386,7 @@ def do_commit_draft(draft: ImportDraft, *, actor) -> ImportOutcome:
 
 @transaction.atomic
 def do_discard_draft(draft: ImportDraft, *, actor) -> ImportDraft:
+    policy.check_actor(actor, "plans.import_plan")
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.status != "pending":
         raise ValueError("该导入已完成或已放弃")

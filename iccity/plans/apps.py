@@ -8,6 +8,10 @@ class PlansConfig(AppConfig):
     verbose_name = _("行动方案")
 
     def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)
+
         from .workbench import register_workbench
 
         register_workbench()

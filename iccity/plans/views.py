@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iccity.core.policy import requires
 from iccity.core.actions import history_for
 from iccity.core.models import AuditEvent
 from iccity.core.public_cache import public_page
@@ -106,6 +107,7 @@ def home(request):
     return redirect(reverse(target, args=[plan.slug]))
 
 
+@requires("plans.view_plan")
 @public_page
 def overview(request, slug):
     plan = _plan(slug)
@@ -260,6 +262,7 @@ def build_matrix(version: PlanVersion, *, group: str = "", unit_type: str = "", 
             "total_lead": sum(r["lead"] for r in matrix_rows), "total_co": sum(r["co"] for r in matrix_rows)}
 
 
+@requires("plans.view_plan")
 def matrix(request, slug):
     plan = _plan(slug)
     version = _version(request, plan)
@@ -279,6 +282,7 @@ def matrix(request, slug):
 
 # ---------------------------------------------------------------- versions, diff, upload
 
+@requires("plans.view_plan")
 def versions(request, slug):
     plan = _plan(slug)
     items = (plan.versions.select_related("imported_by")
@@ -303,7 +307,7 @@ def version_diff(request, slug, number):
     })
 
 
-@office_required
+@requires("plans.import_plan")
 def import_plan(request, slug=None):
     plan = _plan(slug) if slug else None
     form = PlanUploadForm(request.POST or None, request.FILES or None)

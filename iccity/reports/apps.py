@@ -8,6 +8,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("公文与台账")
 
     def ready(self):
+        from . import policy
+
+        policy.register()  # permissions and menu entries (core.policy, core.navigation)
+
         from .workbench import register_workbench
 
         register_workbench()

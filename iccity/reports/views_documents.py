@@ -9,8 +9,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iccity.core.policy import requires
 from iccity.core.actions import ActionRefused
-from iccity.orgs.permissions import office_required
 
 from .actions.documents import (
     current_template, do_generate_document, do_restore_builtin_template, do_upload_template, template_bytes,
@@ -39,13 +39,13 @@ def _page(request, generate_form=None, upload_form=None, status=200):
     return render(request, "reports/documents/index.html", context, status=status)
 
 
-@office_required
+@requires("reports.generate_document")
 def documents(request):
     return _page(request)
 
 
-@office_required
 @require_POST
+@requires("reports.generate_document")
 def generate(request):
     form = GenerateForm(request.POST)
     if not form.is_valid():
@@ -59,7 +59,7 @@ def generate(request):
     return redirect("reports:document_download", pk=document.pk)
 
 
-@office_required
+@requires("reports.generate_document")
 def download(request, pk: int):
     document = get_object_or_404(GeneratedDocument, pk=pk)
     try:
@@ -72,7 +72,7 @@ def download(request, pk: int):
     return FileResponse(handle, as_attachment=True, filename=download_name(document), content_type=DOCX)
 
 
-@office_required
+@requires("reports.generate_document")
 def template_download(request, kind: str):
     if kind not in DocumentKind.values:
         raise Http404
@@ -85,8 +85,8 @@ def template_download(request, kind: str):
     return response
 
 
-@office_required
 @require_POST
+@requires("reports.generate_document")
 def template_upload(request):
     form = TemplateUploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -101,8 +101,8 @@ def template_upload(request):
     return redirect("reports:documents")
 
 
-@office_required
 @require_POST
+@requires("reports.generate_document")
 def template_restore(request, kind: str):
     if kind not in DocumentKind.values:
         raise Http404

@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from iccity.core.policy import requires
 from iccity.core.actions import ActionRefused
 from iccity.core.web import flash_refusal
 from iccity.delivery.views_common import delivery_view
@@ -36,6 +37,7 @@ def _imports_for(request):
 
 
 @delivery_view
+@requires("reports.use_ledger")
 def ledger_home(request):
     units = exportable_units(request.scope.actor)
     if units is not None and not units:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iccity.core import publicforms, ratelimit
+from iccity.core.policy import requires
 from iccity.core.actions import ActionRefused
 from iccity.core.publicforms import body_too_large
 
@@ -42,6 +43,7 @@ def _with_device(request, response):
     return response
 
 
+@requires("surveys.take_survey")
 def wave_list(request):
     waves = Wave.objects.prefetch_related("areas").order_by("-opens_on")
     return render(request, "surveys/wave_list.html", {"nav": "surveys", "waves": waves})

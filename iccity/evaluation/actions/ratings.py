@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from iccity.core import policy
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, record_audit
 
@@ -13,16 +14,6 @@ from ..ratings import AREAS, parse_quarter, quarter_bounds
 AREA_LABELS = {"planning": "计划质量", "capacity": "推进能力", "stage": "推进阶段", "evidence": "成效证据"}
 
 
-def _is_office(actor) -> bool:
-    from iccity.orgs.permissions import Actor
-
-    if actor is None:
-        return False
-    if isinstance(actor, Actor):
-        return actor.office_admin
-    return Actor.for_user(actor).office_admin
-
-
 def do_rate_task(task, quarter: str, level: str, areas: dict, reasoning: str, actor) -> DeliveryRating:
     """Record the office's judgement for ``quarter``, with the light computed today (or on the quarter's last day
     when rating a past quarter) stored beside it. A rating already in force for the same task and quarter is
@@ -30,8 +21,9 @@ def do_rate_task(task, quarter: str, level: str, areas: dict, reasoning: str, ac
     from iccity.orgs.permissions import Actor
 
     user = actor.user if isinstance(actor, Actor) else actor
-    if not _is_office(actor):
-        raise ActionRefused("只有领导小组办公室可以评定完成可能性")
+    if actor is None:  # a rating is a person's judgement: never the system's
+        raise ActionRefused(policy.permission("evaluation.rate_task").message)
+    policy.check(actor, "evaluation.rate_task")
     parse_quarter(quarter)
     valid = set(RatingLevel.values)
     if level not in valid:

@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
+from iccity.core import policy
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.core.rules import rule_value
 from iccity.orgs.models import Unit
-from iccity.orgs.permissions import Actor
 
 from .. import scoring
 from ..models import ScoreAdjustment, ScoreEntry, ScoreRun, UnitScore
@@ -82,8 +82,7 @@ def do_score_period(period: str, actor=None) -> ScoreRun:
 
 def _require_office(actor) -> None:
     # The CLI and jobs act without a user; a person must be in the office.
-    if actor is not None and not Actor.for_user(actor).office_admin:
-        raise ActionRefused("只有领导小组办公室可以录入或撤销手工计分事项")
+    policy.check_actor(actor, "evaluation.adjust_scores")
 
 
 @transaction.atomic

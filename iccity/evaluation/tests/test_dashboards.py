@@ -28,10 +28,10 @@ def chart_data(html: str) -> dict:
 
 def test_command_screen_is_for_the_office_and_district_leaders_only(client, builder, leader_user, django_user_model):
     assert client.get("/evaluation/command/").status_code == 302
-    client.force_login(leader_user)
-    assert client.get("/evaluation/command/").status_code == 200  # read-only dashboards are the leaders' job
     client.force_login(make_user(django_user_model, "tf1", Role.TASK_FORCE_LEAD, task_force=builder.forces[0]))
     assert client.get("/evaluation/command/").status_code == 403
+    client.force_login(leader_user)  # read-only dashboards are a district leader's job
+    assert client.get("/evaluation/command/").status_code == 200
 
 
 def test_command_screen_has_its_own_layout_charts_and_fallback_tables(client, builder, office_user):

@@ -13,6 +13,7 @@ import re
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from iccity.core import policy
 from iccity.core.actions import ActionRefused, record_audit
 
 from ..documents import context as ctx
@@ -126,6 +127,7 @@ def download_name(document) -> str:
 
 
 def do_generate_document(kind: str, params: dict, actor=None) -> GeneratedDocument:
+    policy.check_actor(actor, "reports.generate_document")
     context, normal = build_context(kind, params or {})
     template, source = template_bytes(kind)
     try:
@@ -188,6 +190,7 @@ def validate_template(kind: str, data: bytes) -> None:
 
 
 def do_upload_template(kind: str, name: str, file, actor=None, note: str = "") -> DocumentTemplate:
+    policy.check_actor(actor, "reports.generate_document")
     if kind not in DocumentKind.values:
         raise ActionRefused(f"未知的文书类型“{kind}”")
     name = (name or "").strip()
@@ -207,6 +210,7 @@ def do_upload_template(kind: str, name: str, file, actor=None, note: str = "") -
 
 def do_restore_builtin_template(kind: str, actor=None) -> int:
     """Retire the office's uploads for ``kind`` (kept, inactive): the built-in template is used again."""
+    policy.check_actor(actor, "reports.generate_document")
     with transaction.atomic():
         active = list(DocumentTemplate.objects.select_for_update().filter(kind=kind, is_active=True))
         for template in active:

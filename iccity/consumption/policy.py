@@ -1,0 +1,10 @@
+"""consumption in the authorization contract: the monitoring pages are for signed-in staff."""
+from __future__ import annotations
+
+from iccity.core import navigation, policy
+from iccity.core.access import signed_in
+
+
+def register() -> None:
+    policy.register("consumption.view_dashboard", "消费监测", "请先登录", signed_in, kinds=policy.ANY)
+    navigation.register("monitoring", "消费监测", "consumption:dashboard", "consumption.view_dashboard", order=10)

@@ -1,0 +1,41 @@
+"""Each role's menu walked in Debian's Chromium: sign in, open the menu, follow every link; no page answers 4xx/5xx
+and every page has an <h1>. The public walks it on a 390×844 phone, where the menu folds behind 菜单 to one line.
+
+The visited URLs come from ``iccity.core.testing.menu_walk.walk_menu`` (pass ``on_page`` to check each page more)."""
+from __future__ import annotations
+
+import pytest
+
+from iccity.core.testing.menu_walk import MENU_ROLES, PASSWORD, make_role_users, walk_menu
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url
+
+
+@pytest.mark.parametrize("role", MENU_ROLES)
+def test_every_menu_link_of_the_role_opens_a_page_with_a_heading(xiqing_plan, live_server, page, role):
+    make_role_users(xiqing_plan)
+    base = live_server.url
+    if role == "anonymous":
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(base + "/indicators/")
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] <= 72  # brand and 菜单 on one line while the menu is folded
+        visited = walk_menu(page, base, open_menu=True)
+    else:
+        sign_in(page, base, role)
+        page.goto(base + "/indicators/")
+        first_section = page.locator("#site-menu .nav-section-toggle").first
+        first_section.click()
+        assert first_section.get_attribute("aria-expanded") == "true"
+        assert page.locator("#site-menu .nav-section").first.locator(".nav-links a").first.is_visible()
+        visited = walk_menu(page, base)
+    assert len(visited) >= 5
