@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from iccity.core import clock
@@ -150,6 +150,36 @@ def report_counts(cycle: ReportingCycle, *, reports: QuerySet | None = None, key
     if key is None:
         return make(qs.aggregate(**annotations))
     return {row[key] or NONE_KEY: make(row) for row in qs.values(key).annotate(**annotations).order_by()}
+
+
+# ---------------------------------------------------------------- lateness of one report (the review queue)
+
+LATENESS: tuple[tuple[str, str, str], ...] = (
+    ("on_time", "按时报送", "已报送，且首次报送专班的日期（北京时间）不晚于该周期报送截止日（与“按时报送”同一口径）。"),
+    ("late", "逾期报送", "已报送，但首次报送专班的日期晚于该周期报送截止日。"),
+    ("overdue", "逾期未报", "已过报送截止日仍未报送专班/办公室（与“逾期未报”同一口径）；截止日之前不算。"),
+)
+LATENESS_LABELS = {code: name for code, name, _definition in LATENESS}
+
+
+def lateness_conditions(today: dt.date | None = None) -> dict[str, Q]:
+    """Per lateness code, a condition on Report rows of any cycle (the sent date is taken in the platform's zone, as
+    ``sent_on`` does), so a list can filter and count all three in one aggregate query."""
+    today = today or clock.today()
+    sent_by_due = Q(reached_review_at__date__lte=F("cycle__due_on"))
+    return {
+        "on_time": SENT & sent_by_due,
+        "late": SENT & ~sent_by_due,
+        "overdue": Q(reached_review_at__isnull=True) & Q(cycle__due_on__lt=today),
+    }
+
+
+def lateness_of(report, today: dt.date | None = None) -> str:
+    """The lateness code of one report ("" when not sent yet and not due), by the same definitions."""
+    sent = sent_on(report)
+    if sent is not None:
+        return "on_time" if sent <= report.cycle.due_on else "late"
+    return "overdue" if (today or clock.today()) > report.cycle.due_on else ""
 
 
 # ---------------------------------------------------------------- work-item figures

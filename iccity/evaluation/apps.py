@@ -12,6 +12,10 @@ class EvaluationConfig(AppConfig):
 
         report_submitted.connect(_check_submitted_report, dispatch_uid="evaluation.quality.check_submitted")
 
+        from .delivery_hooks import register as register_delivery_hooks
+
+        register_delivery_hooks()  # quality-flag badges and the 质量提示 filter on delivery's report lists
+
         from iccity.ops.registry import Daily, register
 
         # The tick recomputes lights every 15 minutes too; this run just after midnight catches deadlines that passed.
