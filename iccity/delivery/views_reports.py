@@ -21,7 +21,7 @@ from iccity.core.actions import ActionRefused, ConflictError
 from . import actions
 from .actions.evidence import can_download, evidence_path
 from .forms import DecisionForm, ReportForm, parse_figures
-from .models import Evidence, Report, ReportRevision, ReportState, WorkItem, WorkItemState
+from .models import Evidence, Report, ReportRevision, WorkItem, WorkItemState
 from .permissions import Perm, allowed, check, visible_reports
 from .queue import decorate, page_queryset
 from .registry import badges_for
@@ -108,7 +108,9 @@ def _render_report(request, report: Report, *, form: ReportForm | None = None, f
     events = list(report.events.select_related("actor", "revision"))
     # badges from apps above delivery (e.g. 质量提示) describe the latest submitted revision
     current = next((r for r in reversed(revisions) if r.is_frozen), None)
-    badge_groups = badges_for([report]).get(report.pk, []) if current is not None and shown == current else []
+    badge_groups = badges_for([report]).get(report.pk, [])  # asked always, so the page's query count stays flat
+    if current is None or shown != current:
+        badge_groups = []
     decision = DecisionForm(initial={"lock_version": report.lock_version})
     return render(request, "delivery/report.html", {
         "nav": "my", "report": report, "revisions": revisions, "shown": shown, "editing": editing, "form": form,
