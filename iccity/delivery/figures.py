@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from iccity.core import clock
@@ -163,13 +163,22 @@ LATENESS_LABELS = {code: name for code, name, _definition in LATENESS}
 
 
 def lateness_conditions(today: dt.date | None = None) -> dict[str, Q]:
-    """Per lateness code, a condition on Report rows of any cycle (the sent date is taken in the platform's zone, as
-    ``sent_on`` does), so a list can filter and count all three in one aggregate query."""
+    """Per lateness code, a condition on Report rows of any cycle, so a list can filter and count all three in one
+    aggregate query. The due day ends at local midnight, as in ``sent_on``; the conditions compare stored timestamps
+    per due day (one query for the cycles' due days) instead of converting every row's time to a local date, which
+    SQLite does in Python row by row."""
     today = today or clock.today()
-    sent_by_due = Q(reached_review_at__date__lte=F("cycle__due_on"))
+    by_due: dict[dt.date, list[int]] = {}
+    for pk, due in ReportingCycle.objects.values_list("pk", "due_on"):
+        by_due.setdefault(due, []).append(pk)
+    on_time, late = Q(pk__in=[]), Q(pk__in=[])
+    for due, ids in by_due.items():
+        end = _end_of_local_day(due)
+        on_time |= Q(cycle_id__in=ids, reached_review_at__lt=end)
+        late |= Q(cycle_id__in=ids, reached_review_at__gte=end)
     return {
-        "on_time": SENT & sent_by_due,
-        "late": SENT & ~sent_by_due,
+        "on_time": on_time,
+        "late": late,
         "overdue": Q(reached_review_at__isnull=True) & Q(cycle__due_on__lt=today),
     }
 
