@@ -1,4 +1,4 @@
-"""Benchmark of the evaluation dashboards, the 台账 export and the whole-plan monthly Word report.
+"""Benchmark of the evaluation dashboards, the review queue, the 台账 export and the whole-plan monthly Word report.
 
     .venv/bin/python bench/evaluation.py [--scales 0.1,1] [--runs 5] [--keep]
 
@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["command", "leader", "public", "league"]
 DOC_TARGET_S = 2.0
+REVIEW_TARGET_S = 0.3
 PERIOD = "2026-10"
 
 
@@ -87,6 +88,7 @@ def measure(db: Path, media: Path, scale: float, runs: int) -> dict:
             # secure=True: production settings redirect plain HTTP to HTTPS (docs/security.md)
             result["pages"][name] = _timed(lambda: client.get(url, secure=True), runs, check=lambda r: r.status_code,
                                            connection=connection, capture=CaptureQueriesContext)
+        _review_queue(result, client, runs, connection, CaptureQueriesContext)
         from iccity.reports.actions.ledger import do_export_ledger, do_preview_ledger_import
 
         result["pages"]["ledger-export"] = _timed(lambda: do_export_ledger(user), runs, connection=connection,
@@ -102,6 +104,23 @@ def measure(db: Path, media: Path, scale: float, runs: int) -> dict:
             result["document"] = _timed(lambda: do_generate_document("monthly", {"period": PERIOD}, user), runs,
                                         connection=connection, capture=CaptureQueriesContext)
     return result
+
+
+def _review_queue(result: dict, office_client, runs: int, connection, capture) -> None:
+    """The review queue (/delivery/review/): the office's default view, the office with filters over five years
+    (all it may see, on time, no quality flag), and a task-force lead's default view."""
+    from django.test import Client
+
+    import evaluation_data
+
+    url = "/delivery/review/"
+    lead = Client()
+    lead.force_login(evaluation_data.task_force_lead())
+    for name, client, query in [("review-office", office_client, ""),
+                                ("review-filtered", office_client, "?show=all&lateness=on_time&flag=none"),
+                                ("review-tf-lead", lead, "")]:
+        result["pages"][name] = _timed(lambda c=client, q=query: c.get(url + q, secure=True), runs,
+                                       check=lambda r: r.status_code, connection=connection, capture=capture)
 
 
 def _prepare(result: dict, user) -> None:
@@ -233,6 +252,12 @@ def _print_table(results: dict, scales: list[str]) -> None:
         print(f"\n全方案月度报告（{PERIOD}，规模 {big}）：中位 {doc['median_s']:.2f} s / 目标 {DOC_TARGET_S:.0f} s = "
               f"{doc['median_s'] / DOC_TARGET_S:.2f}（{verdict}）；空数据基线 "
               f"{(results['empty'].get('document') or {}).get('median_s', float('nan')):.2f} s")
+    for name in ("review-office", "review-filtered", "review-tf-lead"):
+        entry = results[big]["pages"].get(name) or {}
+        if "median_s" in entry:
+            verdict = "达标" if entry["median_s"] < REVIEW_TARGET_S else "未达标"
+            print(f"审核队列 {name}（规模 {big}）：中位 {entry['median_s'] * 1000:.0f} ms / 目标 "
+                  f"{REVIEW_TARGET_S * 1000:.0f} ms = {entry['median_s'] / REVIEW_TARGET_S:.2f}（{verdict}）")
     for label, r in results.items():
         for note in r["notes"]:
             print(f"注（{label}）：{note}")

@@ -158,7 +158,8 @@ def _cycles_and_reports(rng, plan, pairs, n_cycles: int) -> int:
                 reports.append(Report(cycle=cycle, task_id=task_id, unit=unit, is_lead=is_lead, state=state,
                                       first_submitted_at=None if state == ReportState.DRAFT else sent,
                                       reached_review_at=sent if state in (ReportState.UNIT_APPROVED, ReportState.ACCEPTED) else None,
-                                      accepted_at=sent + dt.timedelta(days=2) if state == ReportState.ACCEPTED else None))
+                                      accepted_at=sent + dt.timedelta(days=2) if state == ReportState.ACCEPTED else None,
+                                      moved_at=None if state == ReportState.DRAFT else sent))
     Report.objects.bulk_create(reports, batch_size=2000)
     revisions = []
     for report in Report.objects.filter(cycle__in=cycles).only("pk", "state", "first_submitted_at"):
@@ -166,7 +167,18 @@ def _cycles_and_reports(rng, plan, pairs, n_cycles: int) -> int:
                                         progress=rng.randrange(0, 101), problems=rng.choice(["", "资金到位偏慢"]),
                                         next_steps="继续推进", submitted_at=report.first_submitted_at))
     ReportRevision.objects.bulk_create(revisions, batch_size=2000)
+    _quality_flags(rng, cycles)
     return len(reports)
+
+
+def _quality_flags(rng, cycles) -> None:
+    """About one submitted revision in twelve carries a quality flag, as reviewers would see after the checks."""
+    from iccity.evaluation.models import QualityFlag
+
+    submitted = ReportRevision.objects.filter(report__cycle__in=cycles, submitted_at__isnull=False).values_list("pk", flat=True)
+    flags = [QualityFlag(revision_id=pk, code=rng.choice(["empty", "no_facts", "repeated"]), reason="基准测试生成的质量提示")
+             for pk in submitted if rng.random() < 1 / 12]
+    QualityFlag.objects.bulk_create(flags, batch_size=2000)
 
 
 def _observations(rng, n_indicators: int, n_months: int) -> int:
@@ -191,4 +203,24 @@ def office_user():
     if created:
         user.set_unusable_password()
         user.save()
+    return user
+
+
+def task_force_lead(share: float = 1 / 3):
+    """A task-force lead whose task force drives about a third of the plan's tasks (the review queue's second role)."""
+    from iccity.delivery.models import DrivenTask
+    from iccity.orgs.models import LeadingGroup, Person, Role, RoleAssignment, TaskForce
+
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username="bench-tf-lead")
+    if not created:
+        return user
+    user.set_unusable_password()
+    user.save()
+    group = LeadingGroup.objects.first() or LeadingGroup.objects.create(name="（基准）领导小组")
+    force = TaskForce.objects.create(leading_group=group, name="（基准）专班")
+    tasks = list(Plan.objects.get(slug=XIQING_PLAN_SLUG).current_version.tasks.order_by("kind", "number"))
+    DrivenTask.objects.bulk_create([DrivenTask(task_force=force, task=t) for t in tasks[: max(1, round(len(tasks) * share))]])
+    person = Person.objects.create(user=user, name="基准专班负责人")
+    RoleAssignment.objects.create(person=person, role=Role.TASK_FORCE_LEAD, task_force=force)
     return user

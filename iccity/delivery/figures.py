@@ -152,6 +152,46 @@ def report_counts(cycle: ReportingCycle, *, reports: QuerySet | None = None, key
     return {row[key] or NONE_KEY: make(row) for row in qs.values(key).annotate(**annotations).order_by()}
 
 
+# ---------------------------------------------------------------- lateness of one report (the review queue)
+
+LATENESS: tuple[tuple[str, str, str], ...] = (
+    ("on_time", "按时报送", "已报送，且首次报送专班的日期（北京时间）不晚于该周期报送截止日（与“按时报送”同一口径）。"),
+    ("late", "逾期报送", "已报送，但首次报送专班的日期晚于该周期报送截止日。"),
+    ("overdue", "逾期未报", "已过报送截止日仍未报送专班/办公室（与“逾期未报”同一口径）；截止日之前不算。"),
+)
+LATENESS_LABELS = {code: name for code, name, _definition in LATENESS}
+
+
+def lateness_conditions(today: dt.date | None = None, cycles: QuerySet | None = None) -> dict[str, Q]:
+    """Per lateness code, a condition on Report rows of any cycle, so a list can filter and count all three in one
+    aggregate query. The due day ends at local midnight, as in ``sent_on``; the conditions compare stored timestamps
+    per due day (one query for the cycles' due days) instead of converting every row's time to a local date, which
+    SQLite does in Python row by row. ``cycles`` narrows the clauses to the cycles a list can contain (each clause
+    costs compile time in every query that uses it)."""
+    today = today or clock.today()
+    by_due: dict[dt.date, list[int]] = {}
+    for pk, due in (cycles if cycles is not None else ReportingCycle.objects.all()).values_list("pk", "due_on"):
+        by_due.setdefault(due, []).append(pk)
+    on_time, late = Q(pk__in=[]), Q(pk__in=[])
+    for due, ids in by_due.items():
+        end = _end_of_local_day(due)
+        on_time |= Q(cycle_id__in=ids, reached_review_at__lt=end)
+        late |= Q(cycle_id__in=ids, reached_review_at__gte=end)
+    return {
+        "on_time": on_time,
+        "late": late,
+        "overdue": Q(reached_review_at__isnull=True) & Q(cycle__due_on__lt=today),
+    }
+
+
+def lateness_of(report, today: dt.date | None = None) -> str:
+    """The lateness code of one report ("" when not sent yet and not due), by the same definitions."""
+    sent = sent_on(report)
+    if sent is not None:
+        return "on_time" if sent <= report.cycle.due_on else "late"
+    return "overdue" if (today or clock.today()) > report.cycle.due_on else ""
+
+
 # ---------------------------------------------------------------- work-item figures
 
 @dataclass

@@ -22,7 +22,8 @@ def _predicate(perm: Perm):
 
 
 def _reviews_something(person, obj=None) -> bool:
-    return person.office_admin or bool(person.task_forces)
+    """The review queue: unit heads (their units' submitted reports), task forces and the office."""
+    return person.office_admin or bool(person.task_forces) or bool(person.head_of)
 
 
 def register() -> None:
@@ -31,7 +32,7 @@ def register() -> None:
                         kinds=OBJECT_KINDS.get(perm, policy.ANY),
                         queryset_filter=(lambda qs, person: visible_reports(person, qs)) if perm == Perm.VIEW_REPORT else None)
     policy.register("delivery.view_my_tasks", "我的任务", "请先登录", signed_in, kinds=policy.ANY)
-    policy.register("delivery.view_review_queue", "审核", DENIED_MESSAGES[Perm.REVIEW], _reviews_something,
+    policy.register("delivery.view_review_queue", "审核", "只有单位负责人、专班和领导小组办公室可以使用审核队列", _reviews_something,
                     kinds=policy.ANY)
 
     # People without a unit role land on their own queue from 我的任务, so the link is for unit staff.

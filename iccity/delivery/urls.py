@@ -2,7 +2,7 @@ from django.urls import path
 
 from iccity.core.views_auth import legacy_redirect
 
-from . import views, views_notices, views_office, views_reports, views_tasks
+from . import views, views_notices, views_office, views_reports, views_review, views_tasks
 
 app_name = "delivery"
 urlpatterns = [
@@ -19,7 +19,8 @@ urlpatterns = [
     path("reports/<int:pk>/review/", views_reports.review_decision, name="review_decision"),
     path("evidence/<int:pk>/", views_reports.download_evidence, name="evidence"),
     path("evidence/<int:pk>/remove/", views_reports.remove_evidence, name="remove_evidence"),
-    path("review/", views_reports.review_queue, name="review"),
+    path("review/", views_review.review_queue, name="review"),
+    path("review/batch-accept/", views_review.batch_accept, name="review_batch"),
     path("tasks/<int:pk>/", views_tasks.task_timeline, name="task"),
     path("tasks/<int:pk>/propose/", views_tasks.propose_items, name="propose_items"),
     path("tasks/<int:pk>/items/", views_tasks.add_item, name="add_item"),

@@ -1,12 +1,10 @@
 """A report: the fill-in form (draft, evidence, submit), read-only revisions with the event timeline, the unit head's
-and the reviewers' decisions, evidence download, and the review queue of task forces and the office.
+and the reviewers' decisions (also inline from the review queue, ``views_review``), evidence download.
 
 Optimistic locking: the form carries ``lock_version``; a stale form gets the action's ConflictError message and the
 page shows the user's typed text again, so nothing is lost.
 """
 from __future__ import annotations
-
-from collections import OrderedDict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError
 from iccity.core.web import back, flash_refusal
@@ -25,8 +22,10 @@ from iccity.core.web import back, flash_refusal
 from . import actions
 from .actions.evidence import can_download, evidence_path
 from .forms import DecisionForm, ReportForm, parse_figures
-from .models import Evidence, Report, ReportRevision, ReportState, WorkItem, WorkItemState
-from .permissions import DENIED_MESSAGES, Perm, allowed, check, visible_reports, with_latest_author
+from .models import Evidence, Report, ReportRevision, WorkItem, WorkItemState
+from .permissions import Perm, allowed, check, visible_reports
+from .queue import decorate, page_queryset
+from .registry import badges_for
 from .views_common import Countdown, delivery_view
 
 SAFE_FALLBACK_TYPE = "application/octet-stream"
@@ -41,7 +40,7 @@ def frozen_revisions() -> Prefetch:
     """Submitted revisions, newest first, with evidence: what people outside the unit may read."""
     return Prefetch("revisions", to_attr="frozen",
                     queryset=ReportRevision.objects.filter(submitted_at__isnull=False).select_related("author")
-                    .prefetch_related("completed_items", "quality_flags",
+                    .prefetch_related("completed_items",
                                       Prefetch("evidence", queryset=Evidence.objects.select_related("file")))
                     .order_by("-number"))
 
@@ -108,13 +107,18 @@ def _render_report(request, report: Report, *, form: ReportForm | None = None, f
         others = list(visible_reports(scope, _report_qs().filter(cycle_id=report.cycle_id, task_id=report.task_id))
                       .exclude(pk=report.pk).prefetch_related(frozen_revisions()).order_by("unit__sort_order"))
     events = list(report.events.select_related("actor", "revision"))
+    # badges from apps above delivery (e.g. 质量提示) describe the latest submitted revision
+    current = next((r for r in reversed(revisions) if r.is_frozen), None)
+    badge_groups = badges_for([report]).get(report.pk, [])  # asked always, so the page's query count stays flat
+    if current is None or shown != current:
+        badge_groups = []
     decision = DecisionForm(initial={"lock_version": report.lock_version})
     return render(request, "delivery/report.html", {
         "nav": "my", "report": report, "revisions": revisions, "shown": shown, "editing": editing, "form": form,
         "can_edit": can_edit, "figures": figures, "errors": errors, "draft": draft, "latest": latest, "others": others,
         "events": events, "countdown": Countdown(today).days(report.cycle.due_on), "items": items,
         "can_unit_approve": allowed(scope, Perm.UNIT_APPROVE, report),
-        "can_review": allowed(scope, Perm.REVIEW, report), "decision": decision,
+        "can_review": allowed(scope, Perm.REVIEW, report), "decision": decision, "badge_groups": badge_groups,
     }, status=status)
 
 
@@ -230,11 +234,10 @@ def _decide(request, pk, *, reviewer: bool):
     except ActionRefused as exc:
         error, done = exc.message, ""
     if request.htmx:  # the review queue swaps just this report's card
-        report = with_latest_author(_report_qs()).prefetch_related(frozen_revisions()).get(pk=report.pk)
-        report.can_review = allowed(scope, Perm.REVIEW, report)
+        report = decorate(scope, [page_queryset(Report.objects.filter(pk=report.pk)).get()])[0]
         return render(request, "delivery/_review_card.html", {
             "r": report, "error": error, "done": done, "comment": comment if error else "",
-            "decision": DecisionForm(initial={"lock_version": report.lock_version}),
+            "here": request.POST.get("next") or reverse("delivery:review"),
         })
     if error:
         messages.error(request, error)
@@ -253,36 +256,3 @@ def unit_decision(request, pk):
 @delivery_view
 def review_decision(request, pk):
     return _decide(request, pk, reviewer=True)
-
-
-# ---------------------------------------------------------------- review queue
-
-@delivery_view
-@requires("delivery.view_review_queue")
-def review_queue(request):
-    """Reports the unit head sent up, for the tasks this task force (or the office) reviews, grouped by task."""
-    scope = request.scope
-    actor = scope.actor
-    if not (actor.office_admin or actor.task_forces):
-        raise PermissionDenied(DENIED_MESSAGES[Perm.REVIEW])
-    pending = visible_reports(scope, Report.objects.filter(state=ReportState.UNIT_APPROVED))
-    if not actor.office_admin:
-        pending = pending.filter(task_id__in=scope.review_task_ids)
-    keys = set(pending.values_list("cycle_id", "task_id"))
-    cycle_ids, task_ids = {c for c, _t in keys}, {t for _c, t in keys}
-    reports = list(visible_reports(scope, with_latest_author(_report_qs()).filter(cycle_id__in=cycle_ids, task_id__in=task_ids))
-                   .prefetch_related(frozen_revisions())
-                   .order_by("cycle__due_on", "task__kind", "task__number", "-is_lead", "unit__sort_order"))
-    groups: OrderedDict = OrderedDict()
-    for report in reports:
-        if (report.cycle_id, report.task_id) not in keys:
-            continue
-        report.can_review = allowed(scope, Perm.REVIEW, report)
-        group = groups.setdefault((report.cycle_id, report.task_id), {"task": report.task, "cycle": report.cycle, "reports": []})
-        group["reports"].append(report)
-    for group in groups.values():
-        group["pending"] = sum(1 for r in group["reports"] if r.state == ReportState.UNIT_APPROVED)
-    return render(request, "delivery/review_queue.html", {
-        "nav": "review", "groups": list(groups.values()), "decision": DecisionForm(),
-        "total": sum(g["pending"] for g in groups.values()),
-    })

@@ -15,7 +15,6 @@ from iccity.workspaces.registry import OFFICE, TASKFORCE, UNIT, Row, Section, la
 from . import figures
 from .models import (
     Acknowledgement, AckState, DrivenTask, NoticeDelivery, Report, ReportingCycle, ReportState, WorkItem,
-    WorkItemState,
 )
 
 

@@ -21,6 +21,10 @@ class EvaluationConfig(AppConfig):
 
         register_workbench()
 
+        from .delivery_hooks import register as register_delivery_hooks
+
+        register_delivery_hooks()  # quality-flag badges and the 质量提示 filter on delivery's report lists
+
         from iccity.ops.registry import Daily, register
 
         # The tick recomputes lights every 15 minutes too; this run just after midnight catches deadlines that passed.

@@ -6,6 +6,7 @@ from .dispatch import do_acknowledge, do_dispatch_plan, do_reroute, do_return_as
 from .reports import (  # noqa: F401
     do_add_comment, do_open_cycle, do_review, do_save_draft, do_submit_report, do_unit_approve, do_unit_return,
 )
+from .batch import do_accept_reports  # noqa: F401
 from .evidence import do_attach_evidence, do_remove_evidence  # noqa: F401
 from .notices import do_mark_notice_read, do_mark_notices_read, do_set_notice_preferences  # noqa: F401
 from .work import (  # noqa: F401

@@ -130,7 +130,8 @@ def _transition(report: Report, *, expected: set[str], to: str, lock_version: in
     filters = {"pk": report.pk, "state__in": expected}
     if lock_version is not None:
         filters["lock_version"] = lock_version
-    updated = Report.objects.filter(**filters).update(state=to, lock_version=F("lock_version") + 1, **(extra or {}))
+    extra = {"moved_at": clock.now(), **(extra or {})}
+    updated = Report.objects.filter(**filters).update(state=to, lock_version=F("lock_version") + 1, **extra)
     current = Report.objects.select_related("cycle", "task", "unit").get(pk=report.pk)
     if not updated:
         raise ConflictError(f"该报告已被他人处理，当前状态为“{current.get_state_display()}”，请刷新后再看")

@@ -65,6 +65,8 @@ class Report(models.Model):
     reached_review_at = models.DateTimeField(_("首次报送专班时间"), null=True, blank=True,
                                              help_text=_("单位负责人首次审核通过的时间；此后专班、办公室和区领导可见"))
     accepted_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
+    moved_at = models.DateTimeField(_("最近流转时间"), null=True, blank=True,
+                                    help_text=_("最近一次提交、审核或退回的时间；审核队列按它把最新待办排在前面"))
     is_demo = models.BooleanField(_("示例数据"), default=demo.is_active)
 
     class Meta:
@@ -72,6 +74,8 @@ class Report(models.Model):
         verbose_name_plural = _("进展报告")
         ordering = ["cycle", "task__kind", "task__number", "-is_lead", "unit__sort_order"]
         constraints = [models.UniqueConstraint(fields=["cycle", "task", "unit"], name="delivery_report_unique")]
+        # the review queue: one state (e.g. 单位已审核), newest move first
+        indexes = [models.Index(fields=["state", "-moved_at"], name="delivery_report_queue")]
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.task.key} {self.unit}"

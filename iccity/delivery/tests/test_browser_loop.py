@@ -63,7 +63,7 @@ def test_the_report_loop_from_draft_to_accepted(cast, cycle, live_server, page, 
     login(page, live_server, "tf_member")
     assert page.url.endswith("/delivery/review/")
     card = page.locator(f"#review-{report.pk}")
-    card.locator("textarea[name=comment]").fill("请补充招商签约数据")
+    card.locator("input[name=comment]").fill("请补充招商签约数据")
     card.locator("button[value=return]").click()
     page.locator(f"#review-{report.pk} >> text=已退回，单位将收到修改意见").wait_for()
 

@@ -197,6 +197,32 @@ def test_reviewers_see_the_flags_with_their_reason_on_the_report_page(world: Wor
     assert "质量提示" in page and "无法核实进展" in page
 
 
+def test_the_review_queue_shows_filters_counts_and_keeps_flagged_reports_out_of_batch_acceptance(
+        world: World, client, office_admin):
+    from iccity.delivery.actions import do_accept_reports
+    from iccity.delivery.models import ReportRevision
+    from iccity.delivery.permissions import Scope
+    from iccity.orgs.permissions import Actor
+
+    cycle = world.cycle(2026, 3)
+    vague = world.report(cycle, world.lead, submitted=D(2026, 4, 2), narrative=VAGUE)
+    sound = world.report(cycle, world.co, submitted=D(2026, 4, 2), narrative=FACTUAL)
+    do_check_revision(rev(vague))
+    do_check_revision(rev(sound))
+    client.force_login(office_admin)
+    page = client.get("/delivery/review/").content.decode()
+    assert "质量提示：无具体事实" in page and f'id="pick-{vague.pk}" disabled' in page
+    assert ">有质量提示（1）</option>" in page and ">无质量提示（1）</option>" in page
+    only = client.get("/delivery/review/?flag=no_facts").content.decode()
+    assert f'id="review-{vague.pk}"' in only and f'id="review-{sound.pk}"' not in only
+    outcome = do_accept_reports({vague.pk: None, sound.pk: None}, scope=Scope.of(Actor.for_user(office_admin)))
+    assert [r.pk for r in outcome.accepted] == [sound.pk] and "有质量提示（无具体事实" in outcome.summary
+    # a later submitted revision is judged on its own: the first revision's flags no longer count
+    ReportRevision.objects.create(report=vague, number=2, narrative=FACTUAL, submitted_at=clock.now())
+    page = client.get("/delivery/review/?flag=any").content.decode()
+    assert f'id="review-{vague.pk}"' not in page
+
+
 def test_the_nightly_job_rechecks_only_revisions_submitted_since_the_given_day(world: World):
     cycle = world.cycle(2026, 3)
     old = world.report(cycle, world.lead, submitted=D(2026, 4, 2), narrative=VAGUE)
