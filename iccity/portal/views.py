@@ -11,6 +11,10 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 
 from iccity.core import clock
+from iccity.core.policy import requires
+from iccity.core.public_cache import public_page
+
+from .policy import VIEW_PORTAL
 
 UPCOMING_EVENTS = 5
 
@@ -59,6 +63,8 @@ def _open_waves(today):
                 .order_by("-opens_on"))
 
 
+@requires(VIEW_PORTAL)
+@public_page
 def home(request):
     from iccity.evaluation.public import public_progress
 

@@ -6,18 +6,19 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
+from iccity.core.policy import requires
 from iccity.orgs.permissions import actor_for
 
 from . import registry
 from .actions import do_switch_workspace
 from .forms import SwitchForm
+from .policy import OFFICE_DESK, TASKFORCE_DESK
 
 # Where a visitor who is not signed in starts: the public portal (a URL name, not an import: portal sits above).
 PUBLIC_LANDING = "portal:home"
@@ -52,18 +53,15 @@ def switch(request):
     return redirect(desk.url)
 
 
-def _desk_view(code: str, allowed, message: str):
+def _desk_view(code: str, permission: str):
+    """A desk page: the contract's permission (what the menu reads too); opening a desk makes it the active one, so
+    ``/`` comes back here."""
     def decorate(func):
+        @requires(permission)
         @wraps(func)
         def wrapper(request):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            actor = actor_for(request)
-            if not allowed(actor):
-                raise PermissionDenied(message)
-            # opening a desk makes it the active one, so ``/`` comes back here
             request.session[registry.SESSION_KEY] = code
-            return func(request, actor)
+            return func(request, actor_for(request))
         return wrapper
     return decorate
 
@@ -76,11 +74,11 @@ def _render_desk(request, actor, code: str, intro: str):
     })
 
 
-@_desk_view(registry.OFFICE, lambda a: a.office_admin, "只有领导小组办公室工作人员可以使用办公室工作台")
+@_desk_view(registry.OFFICE, OFFICE_DESK)
 def office(request, actor):
     return _render_desk(request, actor, registry.OFFICE, "今天需要办公室处理的事项，最紧急的在前。")
 
 
-@_desk_view(registry.TASKFORCE, lambda a: bool(a.task_forces), "只有专班成员可以使用专班工作台")
+@_desk_view(registry.TASKFORCE, TASKFORCE_DESK)
 def taskforce(request, actor):
     return _render_desk(request, actor, registry.TASKFORCE, "本专班负责的任务、待审核报告和成员单位的报送情况。")

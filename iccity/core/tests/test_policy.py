@@ -66,14 +66,17 @@ GENERAL = {
     "delivery.manage_task_forces": OFFICE,
     "delivery.view_overview": READERS | TASK_FORCES,
     "delivery.view_my_tasks": SIGNED_IN,
-    "delivery.view_review_queue": OFFICE | TASK_FORCES,
+    "delivery.view_review_queue": OFFICE | TASK_FORCES | {"unit_head"},
     "complaints.file": EVERYBODY,
+    "workspaces.view_office_desk": OFFICE,
+    "workspaces.view_taskforce_desk": TASK_FORCES,
+    "portal.view_portal": EVERYBODY,
     "complaints.track": EVERYBODY,
     "complaints.use_workbench": OFFICE | UNIT_STAFF,
     "complaints.handle_case": NOBODY,
     "complaints.assign_case": OFFICE,
     "evaluation.view_public_progress": EVERYBODY,
-    "evaluation.view_leader_summary": READERS,
+    "evaluation.view_leader_summary": READERS | TASK_FORCES,
     "evaluation.view_command_screen": READERS,
     "evaluation.view_ratings": READERS,
     "evaluation.rate_task": OFFICE,
@@ -147,9 +150,9 @@ def test_an_object_of_the_wrong_kind_is_denied_not_misread():
 def test_check_raises_the_declared_error_with_its_chinese_message():
     with pytest.raises(ActionRefused, match="您不是该案件的承办人员"):
         policy.check(PEOPLE["liaison"], "complaints.handle_case", Case(unit_id=OTHER_UNIT))
-    with pytest.raises(PermissionDenied, match="只有区领导和领导小组办公室可以查看领导摘要"):
-        policy.check(PEOPLE["tf_lead"], "evaluation.view_leader_summary")
-    policy.check(PEOPLE["leader"], "evaluation.view_leader_summary")  # allowed: nothing raised
+    with pytest.raises(PermissionDenied, match="只有区领导、领导小组办公室和专班可以查看领导摘要"):
+        policy.check(PEOPLE["liaison"], "evaluation.view_leader_summary")
+    policy.check(PEOPLE["tf_lead"], "evaluation.view_leader_summary")  # allowed: nothing raised
 
 
 def test_the_system_itself_is_not_asked_but_an_anonymous_person_is_refused():

@@ -93,14 +93,11 @@ class DeskWorld:
 @pytest.fixture
 def desk_world(xiqing_plan, django_user_model) -> DeskWorld:
     from iccity.complaints.initial_data import ensure_categories
-    from iccity.complaints.rules import do_ensure_default_rules
-    from iccity.core.actions import do_ensure_rules
+    from iccity.core.rules import do_ensure_declared_rules
     from iccity.delivery.actions import do_dispatch_plan
     from iccity.delivery.tests.conftest import Cast
-    from iccity.evaluation.initial_data import default_rules
 
-    do_ensure_rules(default_rules())
-    do_ensure_default_rules()
+    do_ensure_declared_rules()
     ensure_categories()
     cast = Cast(django_user_model, xiqing_plan)
     do_dispatch_plan(cast.version, scope=cast.scope("office"), on=TODAY)

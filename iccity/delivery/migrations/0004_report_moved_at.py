@@ -16,7 +16,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0002_notice_snapshot'),
+        ('delivery', '0003_notice_preferences_digests'),
         ('orgs', '0001_initial'),
         ('plans', '0002_import_review'),
     ]
