@@ -21,10 +21,13 @@ everywhere shows it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+log = logging.getLogger(__name__)
 
 METHODS = {
     "weekday_median": "同星期中位数（前8周）",
@@ -319,3 +322,34 @@ def has_data(start: dt.date, end: dt.date) -> bool:
         return False
     t = engine.table(kind)
     return bool(engine.execute(t.filter(t.date.between(start, end)).count()) > 0)
+
+
+# Names of the business districts (商圈) people pick from on the impact page. The places app (above this one) adds
+# its published 商圈 in AppConfig.ready(); the districts present in the data are offered too, so the page works
+# without the places app.
+DISTRICT_NAME_SOURCES: list = []
+
+
+def data_districts() -> list[str]:
+    """The districts the consumption data knows (empty when there is no data)."""
+    from .engine import Engine
+
+    try:
+        engine = Engine.shared()
+        kind = next((k for k in ("rollup_daily_district", "rollup_hourly", "transactions") if engine.has(k)), None)
+        if kind is None:
+            return []
+        t = engine.table(kind)
+        frame = engine.execute(t.select("district").distinct())
+    except Exception:  # noqa: BLE001 - a broken lake must not take the form down; the estimate reports it
+        log.exception("listing consumption districts failed")
+        return []
+    return sorted(str(d) for d in frame["district"] if d)
+
+
+def district_choices() -> list[tuple[str, str]]:
+    names: list[str] = []
+    for source in DISTRICT_NAME_SOURCES:
+        names += [n for n in source() if n not in names]
+    names += [n for n in data_districts() if n not in names]
+    return [(n, n) for n in names]
