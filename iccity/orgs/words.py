@@ -1,0 +1,21 @@
+"""Words of the orgs app for the translation table (core.words), and who a user is (name and unit)."""
+from django.utils.translation import gettext_lazy as L
+
+from iccity.core.words import VERB, register, register_person_resolver
+
+
+def _person(user) -> str | None:
+    from .models import Person
+
+    person = Person.objects.select_related("unit").filter(user_id=user.pk).first()
+    if person is None:
+        return None
+    return f"{person.name}（{person.unit.name}）" if person.unit_id else person.name
+
+
+register_person_resolver(_person)
+register(VERB, {
+    "orgs.leading_group.created": L("新建领导小组"), "orgs.task_force.created": L("新建工作专班"),
+    "orgs.task_force.member_removed": L("移出专班成员单位"), "orgs.task_force.member_set": L("设定专班成员单位"),
+    "orgs.unit.created": L("新增单位"), "orgs.unit.updated": L("修改单位信息"),
+})
