@@ -22,3 +22,7 @@ register("complaints.channel", {
     "letter": L("信函"), "visit": L("来访"), "email": L("电子邮件"), "sms": L("短信"), "internet": L("网络"),
     "api": L("接口"), "wechat": L("微信"),
 })
+
+from .states import REASONS  # noqa: E402 - the legal reasons are data in states.py
+
+register("complaints.reason", REASONS)
