@@ -45,7 +45,14 @@ def place_map(request):
         "unassigned": venues_by_district.get(None, []), "places": places, "chart": chart,
         "boundary_source": geo.BOUNDARY_SOURCE, "boundary_missing": not chart["boundaryUrl"],
         "boundary_static": geo.BOUNDARY_STATIC, "located_count": len(chart["points"]),
+        "can_set_coordinates": _is_office(request),
     })
+
+
+def _is_office(request) -> bool:
+    from iccity.orgs.permissions import actor_for
+
+    return request.user.is_authenticated and actor_for(request).office_admin
 
 
 def place_detail(request, pk: int):

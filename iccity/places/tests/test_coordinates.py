@@ -55,9 +55,11 @@ def test_only_the_office_may_open_or_post_the_coordinate_pages(client, loaded, d
     urls = [reverse("places:coordinates"), reverse("places:import_coordinates")]
     for url in urls:
         assert client.get(url).status_code == 302  # to the login page
+    assert 'id="set-coordinates-link"' not in client.get(reverse("places:map")).content.decode()
     client.force_login(django_user_model.objects.create_user("clerk"))
     for url in urls:
         assert client.get(url).status_code == 403
+    assert 'id="set-coordinates-link"' not in client.get(reverse("places:map")).content.decode()
     response = client.post(reverse("places:set_coordinates"),
                            {"place": place.pk, "latitude": INSIDE[0], "longitude": INSIDE[1], "source": "x"})
     assert response.status_code == 403
@@ -67,6 +69,7 @@ def test_only_the_office_may_open_or_post_the_coordinate_pages(client, loaded, d
 
 def test_the_office_sets_a_point_inside_xiqing_with_its_source_and_an_audit(client, loaded, office_admin):
     client.force_login(office_admin)
+    assert 'id="set-coordinates-link"' in client.get(reverse("places:map")).content.decode()
     page = client.get(reverse("places:coordinates"))
     html = page.content.decode()
     assert page.status_code == 200 and 'data-pick-source="pick-map-data"' in html and "places/pick.js" in html
