@@ -19,3 +19,22 @@ register(VERB, {
     "orgs.task_force.member_removed": L("移出专班成员单位"), "orgs.task_force.member_set": L("设定专班成员单位"),
     "orgs.unit.created": L("新增单位"), "orgs.unit.updated": L("修改单位信息"),
 })
+
+
+def _forget(**_kwargs) -> None:
+    from iccity.core.words import clear_person_cache
+
+    clear_person_cache()
+
+
+def _connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Person, Unit
+
+    for model in (Person, Unit):  # a renamed person or unit shows at once, not after the cache minute
+        post_save.connect(_forget, sender=model, dispatch_uid=f"words-forget-{model.__name__}")
+        post_delete.connect(_forget, sender=model, dispatch_uid=f"words-forget-del-{model.__name__}")
+
+
+_connect()
