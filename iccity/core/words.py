@@ -25,6 +25,7 @@ FIELD = "field"         # namespace of keys used in audit details
 _table: dict[str, dict[str, Any]] = {}
 _details: dict[str, Callable[[Any, Any], str]] = {}
 _person_resolvers: list[Callable[[Any], str | None]] = []
+_bulk_resolvers: list[Callable[[list[int]], dict[int, str]]] = []
 _loaded = False
 _lock = threading.Lock()
 UNKNOWN: set[tuple[str, str]] = set()
@@ -47,6 +48,12 @@ def register_person_resolver(resolver: Callable[[Any], str | None]) -> None:
     """A function user → "姓名（单位）" or None; the orgs app adds one (the kernel does not know people)."""
     if resolver not in _person_resolvers:
         _person_resolvers.append(resolver)
+
+
+def register_people_resolver(resolver: Callable[[list[int]], dict[int, str]]) -> None:
+    """A function [user id] → {user id: "姓名（单位）"} for ``prime_people``."""
+    if resolver not in _bulk_resolvers:
+        _bulk_resolvers.append(resolver)
 
 
 def _register_model_choices() -> None:
@@ -131,7 +138,10 @@ def _pairs(data: Any) -> str | None:
     if not isinstance(data, dict) or not data:
         return None
     fields = _table.get(FIELD, {})
-    if not all(k in fields and not isinstance(v, dict) for k, v in data.items()):
+    def plain(v) -> bool:
+        return not isinstance(v, (dict, list, tuple)) or all(not isinstance(x, (dict, list, tuple)) for x in v)
+
+    if not all(k in fields and not isinstance(v, dict) and plain(v) for k, v in data.items()):
         return None
     return "；".join(f"{fields[k]} {_value(v)}" for k, v in data.items())
 
@@ -177,6 +187,19 @@ def person_display(user: Any, *, fallback: str = "") -> str:
         text = full or (fallback if fallback and fallback != user.get_username() else "") or user.get_username()
     _person_cache[user.pk] = (now + PERSON_CACHE_SECONDS, text)
     return text
+
+
+def prime_people(users: Iterable[Any]) -> None:
+    """Look many people up at once (a page listing many actors): fills the cache with one query per resolver."""
+    ensure_loaded()
+    todo = {u.pk: u for u in users if u is not None and getattr(u, "pk", None) and u.pk not in _person_cache}
+    if not todo:
+        return
+    now = time.monotonic()
+    for bulk in _bulk_resolvers:
+        for pk, text in bulk(list(todo)).items():
+            _person_cache[pk] = (now + PERSON_CACHE_SECONDS, text)
+            todo.pop(pk, None)
 
 
 def actor_display(event: Any) -> str:

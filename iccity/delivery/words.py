@@ -6,7 +6,7 @@ from iccity.core.words import VERB, register, register_detail, word
 
 register(VERB, {
     "delivery.assignment.acknowledged": L("签收任务"), "delivery.assignment.rerouted": L("改派任务"),
-    "delivery.assignment.returned": L("退回任务"), "delivery.comment.added": L("发表批示/意见"),
+    "delivery.assignment.returned": L("退回任务"), "delivery.comment.added": L("添加批示/意见"),
     "delivery.cycle.opened": L("开启报送周期"), "delivery.evidence.attached": L("上传佐证材料"),
     "delivery.evidence.removed": L("删除佐证材料"), "delivery.extension.decided": L("审批延期申请"),
     "delivery.extension.requested": L("申请延期"), "delivery.plan.dispatched": L("下发方案任务"),

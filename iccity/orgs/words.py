@@ -1,7 +1,7 @@
 """Words of the orgs app for the translation table (core.words), and who a user is (name and unit)."""
 from django.utils.translation import gettext_lazy as L
 
-from iccity.core.words import VERB, register, register_person_resolver
+from iccity.core.words import VERB, register, register_people_resolver, register_person_resolver
 
 
 def _person(user) -> str | None:
@@ -13,7 +13,15 @@ def _person(user) -> str | None:
     return f"{person.name}（{person.unit.name}）" if person.unit_id else person.name
 
 
+def _people(user_ids: list[int]) -> dict[int, str]:
+    from .models import Person
+
+    return {p.user_id: (f"{p.name}（{p.unit.name}）" if p.unit_id else p.name)
+            for p in Person.objects.select_related("unit").filter(user_id__in=user_ids)}
+
+
 register_person_resolver(_person)
+register_people_resolver(_people)
 register(VERB, {
     "orgs.leading_group.created": L("新建领导小组"), "orgs.task_force.created": L("新建工作专班"),
     "orgs.task_force.member_removed": L("移出专班成员单位"), "orgs.task_force.member_set": L("设定专班成员单位"),
