@@ -98,3 +98,12 @@ def _identity_defaults(settings, monkeypatch):
         return original(self, **credentials)
 
     monkeypatch.setattr(Client, "login", login_with_request)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_person_names():
+    """core.words caches "姓名（单位）" per user id for a minute; ids are reused between tests."""
+    from iccity.core import words
+
+    words.clear_person_cache()
+    yield

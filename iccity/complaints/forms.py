@@ -27,8 +27,9 @@ def _text(label, *, max_length=200, required=False, **kw):
 class IntakeForm(forms.Form):
     """The public form. Fields are lenient strings; ``validate_submission`` gives the field errors shown next to them."""
 
-    case_type = forms.ChoiceField(label=_("您要办理"), choices=CASE_TYPES, widget=forms.RadioSelect, initial="complaint")
-    category = forms.ChoiceField(label=_("问题类别"), choices=())
+    case_type = forms.ChoiceField(label=_("您要办理"), choices=CASE_TYPES, widget=forms.RadioSelect, initial="complaint",
+                                  error_messages={"required": _("请选择办理投诉还是举报")})
+    category = forms.ChoiceField(label=_("问题类别"), choices=(), error_messages={"required": _("请选择问题类别")})
     anonymous = forms.BooleanField(label=_("匿名举报（仅举报可匿名，须提供具体线索）"), required=False)
     person_name = _text(_("姓名"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     person_phone = _text(_("手机或固定电话"), max_length=30,

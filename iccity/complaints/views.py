@@ -82,6 +82,8 @@ def intake(request):
         form.is_valid()
         for field, messages in errors.items():
             target = field if field in form.fields else None
+            if target:  # the core's message speaks for the field; Django's generic "required" would repeat it
+                form.errors.pop(field, None)
             for message in messages:
                 if message not in form.errors.get(field, []):
                     form.add_error(target, message)

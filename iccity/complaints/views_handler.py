@@ -248,13 +248,27 @@ def workload(request):
     for case_type in states.MACHINES:
         open_q |= Q(case_type=case_type, state__in=states.open_states(case_type))
     per_handler = (_visible_cases(actor).filter(open_q)
-                   .values("unit__name", "handler__username", "handler__first_name", "handler__last_name")
+                   .values("unit__name", "handler_id", "handler__username")
                    .annotate(open_cases=Count("id"),
                              accept_overdue=Count("id", filter=Q(accept_due__lt=today)),
                              no_contact=Count("id", filter=Q(first_contact_at=None)))
                    .order_by("unit__name", "handler__username"))
+    per_handler = _with_handler_names(per_handler)
     return render(request, "complaints/workload.html", {
         "nav": "complaints", "dashboard": dashboard, "per_handler": per_handler, "today": today})
+
+
+def _with_handler_names(rows) -> list[dict]:
+    """Handlers by name and unit (core.words.person_display), never by login name."""
+    from django.contrib.auth import get_user_model
+
+    from iccity.core.words import person_display
+
+    rows = list(rows)
+    users = get_user_model().objects.in_bulk({r["handler_id"] for r in rows if r["handler_id"]})
+    for r in rows:
+        r["handler_name"] = person_display(users[r["handler_id"]]) if r["handler_id"] in users else ""
+    return rows
 
 
 EXPORT_COLUMNS = [("receipt_number", "受理编号"), ("case_type", "类型"), ("state", "状态"), ("category", "类别"),

@@ -2,7 +2,7 @@
 
     iccity consumption metrics spend --by district,month --start 2024-01-01 --end 2024-03-31 [--source raw]
                                [--engine pyspark] [--format csv]
-    iccity consumption impact --start 2024-02-10 --end 2024-02-25 --districts 杨柳青古镇商圈
+    iccity consumption impact --start 2024-02-10 --end 2024-02-25 --districts 杨柳青大运河国家文化公园文旅商圈
     iccity consumption publish [--run RUN_ID] [--dry-run]
 """
 from __future__ import annotations

@@ -7,12 +7,6 @@ from django.utils.translation import gettext_lazy as _
 MAX_DAYS = 93
 
 
-def _districts(raw: str) -> list[str]:
-    # Accept both the ASCII comma (URLs from the events app) and the Chinese 、/，
-    parts = raw.replace("，", ",").replace("、", ",").split(",")
-    return [p.strip() for p in parts if p.strip()]
-
-
 class RangeForm(forms.Form):
     start = forms.DateField(label=_("开始日期"), required=False)
     end = forms.DateField(label=_("结束日期"), required=False)
@@ -25,19 +19,27 @@ class RangeForm(forms.Form):
         return data
 
 
+class _Names(forms.MultipleChoiceField):
+    def to_python(self, value):
+        return [v for v in super().to_python(value) if v.strip()]  # an empty pick is no pick
+
+
 class ImpactForm(forms.Form):
     start = forms.DateField(label=_("活动开始日期"), error_messages={"required": _("请填写活动开始日期"),
                                                                  "invalid": _("日期格式应为 2024-02-10")})
     end = forms.DateField(label=_("活动结束日期"), error_messages={"required": _("请填写活动结束日期"),
                                                                "invalid": _("日期格式应为 2024-02-25")})
-    districts = forms.CharField(label=_("受影响商圈"), help_text=_("多个商圈用逗号分隔"),
-                                error_messages={"required": _("请至少填写一个受活动影响的商圈")})
+    districts = _Names(
+        label=_("受影响商圈"), help_text=_("可多选（按住 Ctrl 或 Shift 点选）"),
+        error_messages={"required": _("请至少选择一个受活动影响的商圈"),
+                        "invalid_choice": _("商圈“%(value)s”不在可选范围内")},
+        widget=forms.SelectMultiple(attrs={"size": 6}))
 
-    def clean_districts(self):
-        names = _districts(self.cleaned_data["districts"])
-        if not names:
-            raise forms.ValidationError(_("请至少填写一个受活动影响的商圈"))
-        return names
+    def __init__(self, *args, **kwargs):
+        from .impact import district_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].choices = district_choices()
 
     def clean(self):
         data = super().clean()

@@ -21,10 +21,13 @@ everywhere shows it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+log = logging.getLogger(__name__)
 
 METHODS = {
     "weekday_median": "同星期中位数（前8周）",
@@ -319,3 +322,34 @@ def has_data(start: dt.date, end: dt.date) -> bool:
         return False
     t = engine.table(kind)
     return bool(engine.execute(t.filter(t.date.between(start, end)).count()) > 0)
+
+
+def place_districts() -> list[str]:
+    """The published 商圈 of the places app (below this one), the districts people pick from on the impact page."""
+    from iccity.places.models import Place, PlaceKind
+
+    return list(Place.objects.published().filter(kind=PlaceKind.DISTRICT).order_by("name")
+                .values_list("name", flat=True))
+
+
+def data_districts() -> list[str]:
+    """The districts the consumption data knows (empty when there is no data)."""
+    from .engine import Engine
+
+    try:
+        engine = Engine.shared()
+        kind = next((k for k in ("rollup_daily_district", "rollup_hourly", "transactions") if engine.has(k)), None)
+        if kind is None:
+            return []
+        t = engine.table(kind)
+        frame = engine.execute(t.select("district").distinct())
+    except Exception:  # noqa: BLE001 - a broken lake must not take the form down; the estimate reports it
+        log.exception("listing consumption districts failed")
+        return []
+    return sorted(str(d) for d in frame["district"] if d)
+
+
+def district_choices() -> list[tuple[str, str]]:
+    names = place_districts()
+    names += [n for n in data_districts() if n not in names]
+    return [(n, n) for n in names]

@@ -94,14 +94,20 @@ def _dashboard_tables(by_district, hourly, night, origin, freq) -> dict:
 
 @requires("consumption.view_dashboard")
 def impact(request):
+    context = {"nav": "consumption", "is_demo": _demo_data(), "methods": impact_mod.METHODS}
+    if request.GET and "districts" not in request.GET:
+        # A link from an event without a known 商圈 (or a half-filled form): prefill what came, ask for the rest.
+        form = ImpactForm(initial={k: request.GET.get(k) for k in ("start", "end") if request.GET.get(k)})
+        context.update(form=form, notice=_("请选择受活动影响的商圈，再点击“评估”。"))
+        return render(request, "consumption/impact.html", context)
     form = ImpactForm(request.GET or None)
-    context = {"form": form, "nav": "consumption", "is_demo": _demo_data(), "methods": impact_mod.METHODS}
+    context["form"] = form
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             result = impact_mod.estimate(Engine.shared(), data["start"], data["end"], data["districts"])
         except (impact_mod.ImpactError, metrics.MetricError) as problem:
-            form.add_error(None, str(problem))
+            context["notice"] = str(problem)  # a well-formed question the data cannot answer: say why
         else:
             context.update(result=result, chart=_impact_chart(result), method_rows=_method_rows(result))
     status = 400 if form.is_bound and form.errors else 200

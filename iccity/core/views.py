@@ -21,14 +21,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import clock
+from . import clock, words
 from .identity import request_actor
 from .models import AuditEvent
 from .registries import audit_task_scopes
 from .web import forbidden
 
 MAX_ROWS = 100_000
-HEADER = ["时间", "操作人", "账号", "动作", "对象类型", "对象编号", "对象", "变更前", "变更后", "说明"]
+HEADER = ["时间", "操作人", "账号", "动作", "对象类型", "对象编号", "对象", "变更前", "变更后", "说明", "变更摘要", "动作代码"]
 
 
 class ExportFilterForm(forms.Form):
@@ -101,9 +101,11 @@ def _rows(events):
     zone = timezone.get_default_timezone()
     for e in events.iterator(chunk_size=2000):
         ct = f"{e.content_type.app_label}.{e.content_type.model}" if e.content_type_id else ""
-        yield [timezone.localtime(e.created_at, zone).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label,
-               e.actor.get_username() if e.actor_id and e.actor else "", e.action, ct, e.object_id,
-               e.object_repr, _json(e.before), _json(e.after), e.note]
+        # words for people first (core.words); the codes stay at the end for machines and auditors
+        yield [timezone.localtime(e.created_at, zone).strftime("%Y-%m-%d %H:%M:%S"), words.actor_display(e),
+               e.actor.get_username() if e.actor_id and e.actor else "", words.verb(e.action), ct, e.object_id,
+               e.object_repr, _json(e.before), _json(e.after), e.note,
+               words.audit_sentence(e.action, e.before, e.after), e.action]
 
 
 class _Echo:

@@ -20,6 +20,7 @@ from pydantic import field_validator
 from iccity.core import clock
 from iccity.core.actions import ActionRefused, ConflictError
 from iccity.core.schemas import Error
+from iccity.core.words import person_display
 from iccity.orgs.permissions import actor_for
 
 from . import actions
@@ -70,6 +71,7 @@ class RevisionOut(Schema):
     completed_items: list[int]
     evidence: list[EvidenceOut]
     author: str | None
+    author_name: str | None = Field(None, description="填报人姓名（单位）")
     submitted_at: dt.datetime | None = Field(None, description="为空表示草稿")
 
 
@@ -77,7 +79,9 @@ class EventOut(Schema):
     action: str
     from_state: str
     to_state: str
+    to_state_label: str = Field("", description="流转后的状态（中文）")
     actor: str | None
+    actor_name: str | None = Field(None, description="操作人姓名（单位）")
     comment: str
     created_at: dt.datetime
     revision: int | None
@@ -240,7 +244,9 @@ def report_detail(request, report_id: int):
     out = _report_out(report)
     out["revisions"] = [_revision_out(r) for r in revisions]
     out["events"] = [{"action": e.action, "from_state": e.from_state, "to_state": e.to_state,
-                      "actor": e.actor.get_username() if e.actor else None, "comment": e.comment,
+                      "to_state_label": e.get_to_state_display(),
+                      "actor": e.actor.get_username() if e.actor else None,
+                      "actor_name": person_display(e.actor) if e.actor else None, "comment": e.comment,
                       "created_at": e.created_at, "revision": e.revision.number if e.revision else None}
                      for e in report.events.select_related("actor", "revision")]
     return out
@@ -251,6 +257,7 @@ def _revision_out(r: ReportRevision) -> dict:
             "next_steps": r.next_steps, "figures": r.figures or [], "submitted_at": r.submitted_at,
             "completed_items": [i.pk for i in r.completed_items.all()],
             "author": r.author.get_username() if r.author else None,
+            "author_name": person_display(r.author) if r.author else None,
             "evidence": [{"id": e.pk, "name": e.original_name, "size": e.file.size, "media_type": e.file.media_type,
                           "url": reverse("delivery:evidence", args=[e.pk])} for e in r.evidence.all()]}
 

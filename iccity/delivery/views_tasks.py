@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iccity.core import clock
+from iccity.core import clock, words
 from iccity.core.actions import ActionRefused
 from iccity.core.web import back, flash_refusal
 from iccity.core.models import AuditEvent
@@ -76,7 +76,7 @@ def task_history(task: Task, *, report_ids, item_ids, ack_ids, extension_ids, co
                        (ExtensionRequest, extension_ids), (Comment, comment_ids)):
         if ids:
             q |= Q(content_type=cts[model], object_id__in=[str(pk) for pk in ids])
-    newest = list(AuditEvent.objects.filter(q).order_by("-created_at", "-id")[:HISTORY_LIMIT])
+    newest = list(AuditEvent.objects.filter(q).select_related("actor").order_by("-created_at", "-id")[:HISTORY_LIMIT])
     return newest[::-1]
 
 
@@ -129,6 +129,7 @@ def task_timeline(request, pk):
     units = task_units(task) if can_manage else []
     history = task_history(task, report_ids=report_ids, item_ids=[i.pk for i in items], ack_ids=[a.pk for a in acks],
                            extension_ids=extension_ids, comment_ids=[c.pk for c in comments])
+    words.prime_people([e.actor for e in history] + [c.author for c in comments])  # names and units in one query
     return render(request, "delivery/task.html", {
         "nav": "task", "task": task, "plan": task.version.plan, "today": today, "items": items, "acks": acks,
         "cycles": list(cycles.items()), "comments": comments, "notices": notices, "history": history,

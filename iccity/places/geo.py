@@ -82,3 +82,72 @@ def display_point(lat: float, lon: float) -> tuple[float, float]:
     if BOUNDARY_CRS == "gcj02":
         lat, lon = wgs84_to_gcj02(lat, lon)
     return round(lon, 6), round(lat, 6)
+
+
+def gcj02_to_wgs84(lat: float, lon: float) -> tuple[float, float]:
+    """Exact inverse of ``wgs84_to_gcj02`` by fixed-point iteration (converges to ~1e-9° in a few steps)."""
+    w_lat, w_lon = lat, lon
+    for _ in range(30):
+        g_lat, g_lon = wgs84_to_gcj02(w_lat, w_lon)
+        d_lat, d_lon = lat - g_lat, lon - g_lon
+        w_lat, w_lon = w_lat + d_lat, w_lon + d_lon
+        if abs(d_lat) < 1e-10 and abs(d_lon) < 1e-10:
+            break
+    return w_lat, w_lon
+
+
+# Fallback when the boundary file is not installed: the WGS-84 bounding box of the DataV Xiqing polygon (adcode 120111),
+# from shared/reference/xiqing-place-coordinates.md §0. Looser than the polygon: it admits some points just outside.
+XIQING_BBOX = {"lon": (116.87565, 117.33813), "lat": (38.82276, 39.17627)}
+
+
+def _focus_rings() -> list[list[list[float]]] | None:
+    """Outer rings of the focus district in the boundary file, or None without the file."""
+    import json
+
+    path = finders.find(BOUNDARY_STATIC)
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    for feature in data.get("features", []):
+        if (feature.get("properties") or {}).get("name") != FOCUS_DISTRICT or not feature.get("geometry"):
+            continue
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        return [polygon[0] for polygon in polygons]
+    return None
+
+
+_RINGS_CACHE: dict[str, list | None] = {}
+
+
+def _point_in_ring(x: float, y: float, ring: list[list[float]]) -> bool:
+    inside, j = False, len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def xiqing_check() -> str:
+    """Which test ``inside_xiqing`` uses: "polygon" (the 西青区 feature of the boundary file) or "bbox"."""
+    if BOUNDARY_STATIC not in _RINGS_CACHE:
+        _RINGS_CACHE[BOUNDARY_STATIC] = _focus_rings()
+    return "polygon" if _RINGS_CACHE[BOUNDARY_STATIC] else "bbox"
+
+
+def inside_xiqing(lat: float, lon: float) -> bool:
+    """Whether a WGS-84 point lies in Xiqing: inside the district polygon when the boundary file is installed
+    (the point shifted into the file's system first), else inside the reference bounding box."""
+    if xiqing_check() == "bbox":
+        return XIQING_BBOX["lat"][0] <= lat <= XIQING_BBOX["lat"][1] and \
+            XIQING_BBOX["lon"][0] <= lon <= XIQING_BBOX["lon"][1]
+    x, y = display_point(lat, lon)
+    return any(_point_in_ring(x, y, ring) for ring in _RINGS_CACHE[BOUNDARY_STATIC])

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 
 from iccity.core.rules import RuleMissing
-from iccity.core.policy import requires
+from iccity.core.policy import may, requires
 
 from . import coverage, geo
 from .models import Place, PlaceKind, PlaceSource
@@ -47,7 +47,12 @@ def place_map(request):
         "unassigned": venues_by_district.get(None, []), "places": places, "chart": chart,
         "boundary_source": geo.BOUNDARY_SOURCE, "boundary_missing": not chart["boundaryUrl"],
         "boundary_static": geo.BOUNDARY_STATIC, "located_count": len(chart["points"]),
+        "can_set_coordinates": _is_office(request),
     })
+
+
+def _is_office(request) -> bool:
+    return may(request, "places.set_coordinates")
 
 
 def place_detail(request, pk: int):

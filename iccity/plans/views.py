@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iccity.core import words
 from iccity.core.policy import requires
 from iccity.core.actions import history_for
 from iccity.core.models import AuditEvent
@@ -143,9 +144,11 @@ def overview(request, slug):
 def _task_history(task: Task, assignment_ids):
     """Audit events about the task and its assignments, newest first (one query)."""
     assignment_ct = ContentType.objects.get_for_model(Assignment)
-    return (history_for(task) | AuditEvent.objects.filter(
+    events = list((history_for(task) | AuditEvent.objects.filter(
         content_type=assignment_ct, object_id__in=[str(pk) for pk in assignment_ids]
-    )).order_by("-created_at", "-id")[:50]
+    )).select_related("actor").order_by("-created_at", "-id")[:50])
+    words.prime_people(e.actor for e in events)  # names and units of everyone listed, in one query
+    return events
 
 
 def _neighbours(version: PlanVersion, task: Task):

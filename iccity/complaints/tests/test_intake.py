@@ -109,3 +109,20 @@ def test_a_wrong_phone_or_token_finds_nothing(client, site):
 def test_the_receipt_page_without_a_submission_goes_to_the_form(client, site):
     response = client.get("/complaints/receipt/")
     assert response.status_code == 302 and response["Location"].endswith("/complaints/new/")
+
+
+def test_an_empty_form_shows_one_message_per_field(client, site):
+    """Django's own "required" check and the core validation used to both speak for the same field."""
+    import html as htmllib
+
+    empty = {k: "" for k in form_data() if k not in ("started", "requests")}
+    empty["started"] = form_data()["started"]
+    response = client.post("/complaints/new/", empty)
+    assert response.status_code == 400 and Case.objects.count() == 0
+    page = response.content.decode()
+    blocks = re.findall(r'<div class="c-field[^"]*" id="field-([a-z_]+)">(.*?)</div>', page, re.S)
+    errors = {name: re.findall(r'class="form-error"[^>]*>(.*?)</p>', body, re.S) for name, body in blocks}
+    flagged = {name: msgs for name, msgs in errors.items() if msgs}
+    assert {"respondent_name", "description", "person_name"} <= set(flagged)
+    assert all(len(msgs) == 1 for msgs in flagged.values()), flagged
+    assert "这个字段是必填项" not in htmllib.unescape(page)

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from iccity.consumption.engine import ibis_schema
 
-A, B = "杨柳青古镇商圈", "大学城商圈"
+A, B = "杨柳青大运河国家文化公园文旅商圈", "大学城商圈"
 TOWN_A, TOWN_B = "杨柳青镇", "李七庄街"
 
 MERCHANTS = [

@@ -28,7 +28,7 @@ def test_dashboard_and_impact_charts_render_offline(lake, live_server, page, dja
         assert box and box["width"] > 200 and box["height"] > 200, chart
     assert page.locator("details.chart-table[open]").count() == 0
     page.goto(live_server.url + "/consumption/impact/?start=2024-02-24&end=2024-02-25&districts="
-              + quote("杨柳青古镇商圈"))
+              + quote("杨柳青大运河国家文化公园文旅商圈"))
     page.locator("#impact-chart canvas").first.wait_for(state="visible")
     assert page.locator("#impact-table tbody tr").count() == 4
     outside = sorted({h for h in hosts if h not in LOCAL_HOSTS})

@@ -14,7 +14,7 @@ from iccity.consumption.engine import Engine
 from .fixtures_analysis import calendar_frame, write
 
 D = dt.date
-TREATED, OTHERS = "杨柳青古镇商圈", ["大学城商圈", "中北商圈", "精武商圈"]
+TREATED, OTHERS = "杨柳青大运河国家文化公园文旅商圈", ["大学城商圈", "中北商圈", "精武商圈"]
 EVENT = (D(2024, 2, 10), D(2024, 2, 25))          # 杨柳青灯会: 正月初一–十六 of 2024
 START, END = D(2022, 1, 1), D(2024, 3, 31)
 

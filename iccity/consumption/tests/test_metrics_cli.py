@@ -30,7 +30,7 @@ def test_metrics_impact_and_publish_commands(lake):
     assert text.splitlines()[0] == "district,spend_fen,txn_count,avg_ticket_fen"
     assert f"{expected.district[0]},{expected.spend_fen[0]}," in text
     assert "night_share" in run("metrics", "night_share", "--by", "district,month", "--night", "19-6")
-    impact_text = run("impact", "--start", "2024-02-24", "--end", "2024-02-25", "--districts", "杨柳青古镇商圈")
+    impact_text = run("impact", "--start", "2024-02-24", "--end", "2024-02-25", "--districts", "杨柳青大运河国家文化公园文旅商圈")
     assert "同星期中位数（前8周）" in impact_text and "安慰剂窗口" in impact_text
     from iccity.indicators.actions.catalogue import do_load_catalogue
 

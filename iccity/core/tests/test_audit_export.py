@@ -103,4 +103,5 @@ def test_task_filter_covers_the_delivery_objects_under_a_task(client, xiqing_pla
         do_create_work_item(other_task, {"title": "T2事项", "lead_unit": Unit.objects.get(name="区商务局")}, scope=scope)
     client.force_login(people[0])
     data = rows(client.get(f"/audit/export.csv?task={task.pk}"))
-    assert [r[3] for r in data[1:]] == ["delivery.work_item.created"] and "T1事项" in data[1][6]
+    assert [r[3] for r in data[1:]] == ["新增具体事项"] and "T1事项" in data[1][6]
+    assert [r[-1] for r in data[1:]] == ["delivery.work_item.created"]  # the code stays, last, for auditors

@@ -71,6 +71,7 @@ GENERAL = {
     "workspaces.view_office_desk": OFFICE,
     "workspaces.view_taskforce_desk": TASK_FORCES,
     "portal.view_portal": EVERYBODY,
+    "places.set_coordinates": OFFICE,
     "complaints.track": EVERYBODY,
     "complaints.use_workbench": OFFICE | UNIT_STAFF,
     "complaints.handle_case": NOBODY,

@@ -59,6 +59,10 @@ def test_the_whole_loop_through_the_api(client, cast, cycle, lead_report):
     assert [r["number"] for r in detail["revisions"]] == [1]
     assert detail["revisions"][0]["figures"] == [{"name": "签约项目", "value": "3", "unit": "个"}]
     assert [e["action"] for e in detail["events"]] == ["submitted", "unit_approved", "accepted"]
+    # display fields in words next to the codes: the state in Chinese, people by name and unit
+    assert detail["events"][-1]["to_state_label"] == "已通过"
+    assert detail["events"][0]["actor_name"] == f"reporter（{cast.lead_unit.name}）"
+    assert detail["revisions"][0]["author_name"] == f"reporter（{cast.lead_unit.name}）"
 
 
 def test_stale_lock_version_is_409(client, cast, cycle, lead_report):

@@ -49,7 +49,8 @@ def test_a_leader_reads_the_league_table_and_traces_a_deduction(world: World, li
 
     rows.nth(1).locator("a").click()
     page.locator("#entries").wait_for()
-    assert "missing_report" in page.locator("#entries").inner_text()
+    entries = page.locator("#entries").inner_text()
+    assert "缺报进展报告" in entries and "missing_report" not in entries  # the event in words, not its code
     page.locator("#entries a").first.click()
     page.wait_for_url(f"**/delivery/reports/{missing.pk}/")
     assert set(hosts) <= LOCAL_HOSTS, hosts

@@ -68,4 +68,5 @@ def test_upload_docx_table_correct_a_unit_in_review_and_see_it_in_matrix_and_tra
 
     page.goto(f"{live_server.url}/plans/{slug}/tasks/T2/")
     page.locator("#history-panel", has_text="区发展改革委").wait_for()
-    assert "plans.task.corrected_in_review" in page.locator("#history-panel").inner_text()
+    trail = page.locator("#history-panel").inner_text()
+    assert "审核时修改任务" in trail and "plans.task.corrected_in_review" not in trail and "{'" not in trail

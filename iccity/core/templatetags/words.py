@@ -1,0 +1,35 @@
+"""Template filters of the translation table (core.words): ``{% load words %}`` then
+``{{ e.action|words }}`` (an audit verb), ``{{ value|word:"light" }}`` (a code in a namespace), ``{{ e|audit_detail }}``
+(before/after as a sentence), ``{{ user|person }}`` (name and unit) and ``{{ e|actor }}`` (who did an audited thing)."""
+from __future__ import annotations
+
+from django import template
+
+from iccity.core import words as table
+
+register = template.Library()
+
+
+@register.filter(name="words")
+def verb_words(code):
+    return table.verb(str(code)) if code else ""
+
+
+@register.filter
+def word(code, namespace):
+    return table.word(code, namespace)
+
+
+@register.filter
+def audit_detail(event):
+    return table.audit_sentence(event.action, getattr(event, "before", None), getattr(event, "after", None))
+
+
+@register.filter
+def person(user, fallback=""):
+    return table.person_display(user, fallback=fallback)
+
+
+@register.filter
+def actor(event):
+    return table.actor_display(event)
