@@ -16,7 +16,8 @@ register(VERB, {
     "delivery.work_item.updated": L("修改具体事项"), "delivery.work_items.proposed": L("提出具体事项"),
     "delivery.report.submitted": L("报送进展报告"), "delivery.report.unit_approved": L("单位负责人审核通过"),
     "delivery.report.unit_returned": L("单位负责人退回报告"), "delivery.report.accepted": L("审核通过进展报告"),
-    "delivery.report.returned": L("退回进展报告"),
+    "delivery.report.returned": L("退回进展报告"), "delivery.report.batch_accepted": L("批量审核通过进展报告"),
+    "delivery.notice.preferences_changed": L("修改通知偏好"),
     "delivery.notice.sent": L("发出督办通知"), "delivery.notice.created": L("生成督办通知"),
 })
 

@@ -158,7 +158,7 @@ def test_https_through_nginx_logs_in_serves_pages_and_refuses_oversized_uploads(
     assert status == 200 and "/login/" not in path and b'name="password"' not in page, "a signed-in page"
 
     # Hashed static files come from nginx itself, cached for a year, gzip-compressed.
-    css = re.search(rb'/static/[^"]+\.[0-9a-f]{12}\.css', browser("GET", "/")[2]).group().decode()
+    css = re.search(rb'/static/[^"]+\.[0-9a-f]{12}\.css', browser("GET", "/public/")[2]).group().decode()
     status, headers, _ = browser("GET", css, headers={"Accept-Encoding": "gzip"})
     assert status == 200 and headers["cache-control"] == "public, max-age=31536000, immutable"
     assert headers.get("content-encoding") == "gzip"

@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.skipif(os.environ.get(FLAG) != "1",
                        reason=f"真实重启 PostgreSQL 的测试较慢（约1分钟），设置 {FLAG}=1 时运行（CI 的 PostgreSQL 阶段）"),
 ]
-PATHS = ("/healthz", "/", "/accounts/login/")
+PATHS = ("/healthz", "/public/", "/accounts/login/")
 
 
 class Cluster:

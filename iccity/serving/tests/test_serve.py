@@ -23,7 +23,7 @@ def test_serve_runs_gunicorn_with_hashed_long_cached_static_files_and_reloads_on
     process, port = servers.start_serve(env, tmp_path)
     launched.append(process)
 
-    status, headers, body = servers.request(port, "GET", "/")
+    status, headers, body = servers.request(port, "GET", "/public/")  # / sends a visitor to the portal
     assert status == 200 and re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"])
     hashed = re.search(rb'/static/[^"]+\.[0-9a-f]{12}\.css', body)
     assert hashed, "pages must link the hashed static names written by collectstatic"
@@ -81,5 +81,5 @@ def test_serve_survives_postgresql_dropping_its_connections(production_var, tmp_
         )
         assert cursor.fetchone()[0] >= 1
 
-    statuses = [servers.request(port, "GET", path)[0] for _ in range(15) for path in ("/healthz", "/")]
+    statuses = [servers.request(port, "GET", path)[0] for _ in range(15) for path in ("/healthz", "/public/")]
     assert statuses == [200] * len(statuses), servers.read_log(process)
