@@ -154,7 +154,7 @@ def _cycles_and_reports(rng, plan, pairs, n_cycles: int) -> int:
                 else:
                     state = ReportState.ACCEPTED if rng.random() < 0.95 else ReportState.RETURNED
                 sent = dt.datetime.combine(cycle.due_on - dt.timedelta(days=rng.randrange(-3, 6)), dt.time(10),
-                                           tzinfo=dt.timezone.utc)
+                                           tzinfo=dt.UTC)
                 reports.append(Report(cycle=cycle, task_id=task_id, unit=unit, is_lead=is_lead, state=state,
                                       first_submitted_at=None if state == ReportState.DRAFT else sent,
                                       reached_review_at=sent if state in (ReportState.UNIT_APPROVED, ReportState.ACCEPTED) else None,

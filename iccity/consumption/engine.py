@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -169,7 +169,7 @@ class Engine:
             self.con.disconnect()
 
     @classmethod
-    def shared(cls) -> "Engine":
+    def shared(cls) -> Engine:
         """This thread's DuckDB engine over the current manifest: reused (connection, in-memory rollups) while the
         manifest version stays the same; a published ingestion changes the version and the next call starts afresh.
         The file lists come from one manifest read, so every table of the engine belongs to the same version.

@@ -15,7 +15,7 @@ import dataclasses
 import hashlib
 import os
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import duckdb
 import pyarrow.parquet as pq

@@ -45,7 +45,7 @@ def canonical(fields: dict, *, from_db: bool = False) -> bytes:
     data = {name: fields.get(name) for name in HASHED_FIELDS}
     created = data["created_at"]
     if isinstance(created, dt.datetime):
-        data["created_at"] = created.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+        data["created_at"] = created.astimezone(dt.UTC).isoformat(timespec="microseconds")
     for name in ("before", "after"):
         if data[name] is not None:
             data[name] = _plain(data[name] if from_db else json.loads(json.dumps(data[name])))

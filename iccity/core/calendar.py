@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from chinese_calendar import constants as _cc
 from django.utils import timezone

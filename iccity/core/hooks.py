@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import Iterator
+from collections.abc import Iterator
 
 from django.apps import apps
 

@@ -70,7 +70,7 @@ class AuditChainHead(models.Model):
 
 
 class RuleQuerySet(models.QuerySet):
-    def in_force(self, key: str, on: dt.date | None = None) -> "Rule":
+    def in_force(self, key: str, on: dt.date | None = None) -> Rule:
         """The rule version in force on ``on`` (core.clock's today by default). Raises Rule.DoesNotExist with a clear
         message. Code reads rules through ``core.rules.rule_value``, which applies the rule's missing-version policy."""
         from . import clock

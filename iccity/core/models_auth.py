@@ -28,5 +28,5 @@ class UserSecurity(models.Model):
         return str(self.user)
 
     @classmethod
-    def for_user(cls, user) -> "UserSecurity":
+    def for_user(cls, user) -> UserSecurity:
         return cls.objects.get_or_create(user=user)[0]

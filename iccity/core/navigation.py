@@ -11,7 +11,8 @@ everybody but the public menu stays short; 我的任务 is shown to unit staff, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from django.urls import NoReverseMatch, reverse
 

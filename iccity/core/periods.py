@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
+from collections.abc import Mapping
 
 ANNUAL, QUARTERLY, MONTHLY = "annual", "quarterly", "monthly"
 _CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,

@@ -63,7 +63,7 @@ class Scope:
     lead_task_ids: frozenset[int]
 
     @classmethod
-    def of(cls, actor: Actor) -> "Scope":
+    def of(cls, actor: Actor) -> Scope:
         """Computed afresh (and remembered on the actor, so the policy's later questions in the same request or
         action reuse it)."""
         review = frozenset()

@@ -223,7 +223,7 @@ def place_names() -> list[str]:
     return sorted(n for n in names if len(n) >= 2)
 
 
-def _latest_submitted(report_ids, before: dt.datetime | None = None) -> dict[int, "object"]:
+def _latest_submitted(report_ids, before: dt.datetime | None = None) -> dict[int, object]:
     from iccity.delivery.models import ReportRevision
 
     qs = ReportRevision.objects.filter(report_id__in=report_ids, submitted_at__isnull=False)
@@ -270,9 +270,7 @@ def check_revision(revision) -> list[FlagFinding]:
     k = int(value["shingle_size"])
     min_chars = int(value["min_compare_chars"])
     findings: list[FlagFinding] = []
-    if found := check_empty(text, value):
-        findings.append(found)
-    elif found := check_no_facts(text, revision.figures, place_names()):
+    if (found := check_empty(text, value)) or (found := check_no_facts(text, revision.figures, place_names())):
         findings.append(found)
 
     previous = (Report.objects.filter(task_id=report.task_id, unit_id=report.unit_id, cycle__plan_id=report.cycle.plan_id,

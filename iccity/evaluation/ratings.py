@@ -50,7 +50,7 @@ def previous_quarter(quarter: str) -> str:
     return periods.previous_key(quarter)
 
 
-def current_ratings(version, quarter: str | None = None) -> dict[int, "DeliveryRating"]:  # noqa: F821
+def current_ratings(version, quarter: str | None = None) -> dict[int, DeliveryRating]:  # noqa: F821
     """The rating in force per task id for a quarter (the latest one not superseded); one query."""
     from .models import DeliveryRating
 

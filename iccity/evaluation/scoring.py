@@ -87,7 +87,7 @@ class ScoringPeriod:
             return f"{self.start.year}年第{'一二三四'[(self.start.month - 1) // 3]}季度"
         return f"{self.start.year}年{self.start.month}月"
 
-    def previous(self) -> "ScoringPeriod":
+    def previous(self) -> ScoringPeriod:
         if self.quarterly:
             q = (self.start.month - 1) // 3 + 1
             return parse_period(f"{self.start.year}Q{q - 1}" if q > 1 else f"{self.start.year - 1}Q4")

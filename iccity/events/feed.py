@@ -43,8 +43,8 @@ def vevent(occ: Occurrence, *, stamp: dt.datetime, base_url: str = "") -> VEvent
     ve.add("sequence", occ.feed_sequence)
     ve.add("summary", event.name)
     if event.start_time:
-        start = dt.datetime.combine(occ.starts_on, event.start_time, LOCAL_TZ).astimezone(dt.timezone.utc)
-        end = dt.datetime.combine(occ.ends_on + dt.timedelta(days=1), dt.time(0), LOCAL_TZ).astimezone(dt.timezone.utc)
+        start = dt.datetime.combine(occ.starts_on, event.start_time, LOCAL_TZ).astimezone(dt.UTC)
+        end = dt.datetime.combine(occ.ends_on + dt.timedelta(days=1), dt.time(0), LOCAL_TZ).astimezone(dt.UTC)
         ve.add("dtstart", start)
         ve.add("dtend", end)
     else:
@@ -53,7 +53,7 @@ def vevent(occ: Occurrence, *, stamp: dt.datetime, base_url: str = "") -> VEvent
     ve.add("status", occ.status)
     ve.add("description", _description(occ))
     ve.add("categories", [event.get_kind_display()])
-    ve.add("last-modified", occ.updated_at.astimezone(dt.timezone.utc))
+    ve.add("last-modified", occ.updated_at.astimezone(dt.UTC))
     venue = event.venue
     if venue is not None and venue.is_published:
         ve.add("location", "，".join(p for p in (venue.name, venue.address) if p))
@@ -71,7 +71,7 @@ def build_calendar(occurrences=None, *, base_url: str = "") -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "西青区节庆活动")
     cal.add("x-wr-timezone", "Asia/Shanghai")
-    stamp = clock.now().astimezone(dt.timezone.utc).replace(microsecond=0)
+    stamp = clock.now().astimezone(dt.UTC).replace(microsecond=0)
     for occ in public_occurrences() if occurrences is None else occurrences:
         cal.add_component(vevent(occ, stamp=stamp, base_url=base_url))
     return cal.to_ical()

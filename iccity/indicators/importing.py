@@ -19,7 +19,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from iccity.core import clock
 from iccity.core.periods import MONTHLY, Period, PeriodError

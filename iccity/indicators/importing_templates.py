@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from typing import Iterable
+from collections.abc import Iterable
 
 from iccity.core import clock
 from iccity.core.exports import safe_row

@@ -33,7 +33,6 @@ from django.utils import timezone
 from iccity.core import clock
 
 from . import crypto, database
-from .database import BackupError
 
 FORMAT = 1
 NAME_RE = re.compile(r"^iccity-backup-\d{8}T\d{6}Z(?:-\d+)?\.tar(?:\.enc)?$")
@@ -137,7 +136,7 @@ class BackupResult:
 
 
 def _archive_name(directory: Path, encrypted: bool) -> Path:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     suffix = ".tar.enc" if encrypted else ".tar"
     path, n = directory / f"iccity-backup-{stamp}{suffix}", 1
     while path.exists():

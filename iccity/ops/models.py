@@ -27,7 +27,7 @@ class JobLease(models.Model):
 
 
 class JobRunQuerySet(models.QuerySet):
-    def last_successful(self) -> dict[str, "JobRun"]:
+    def last_successful(self) -> dict[str, JobRun]:
         """{job name: its latest successful run} in two queries — what /healthz and the jobs page read."""
         latest = (self.filter(result=JobRun.Result.OK).values("job").annotate(last=Max("finished_at"))
                   .values_list("job", "last"))
@@ -41,7 +41,7 @@ class JobRunQuerySet(models.QuerySet):
             runs.setdefault(run.job, run)
         return runs
 
-    def last_started(self) -> dict[str, "JobRun"]:
+    def last_started(self) -> dict[str, JobRun]:
         """{job name: its most recent run, whatever the result}."""
         ids = self.values("job").annotate(last=Max("pk")).values_list("last", flat=True)
         return {run.job: run for run in self.filter(pk__in=list(ids))}

@@ -57,7 +57,7 @@ class Unit(models.Model):
     def is_collective(self) -> bool:
         return self.unit_type == UnitType.COLLECTIVE
 
-    def resolve_members(self) -> list["Unit"]:
+    def resolve_members(self) -> list[Unit]:
         """The real units a collective stands for (itself for an ordinary unit), in registry order."""
         if not self.is_collective:
             return [self]

@@ -23,7 +23,7 @@ class Actor:
     cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
-    def for_user(cls, user) -> "Actor":
+    def for_user(cls, user) -> Actor:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return cls(user=None)
         rows = list(RoleAssignment.objects.filter(person__user=user).values_list("role", "unit_id", "task_force_id"))

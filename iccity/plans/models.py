@@ -40,7 +40,7 @@ class Plan(models.Model):
         return reverse("plans:overview", args=[self.slug])
 
     @property
-    def current_version(self) -> "PlanVersion | None":
+    def current_version(self) -> PlanVersion | None:
         return self.versions.order_by("-number").first()
 
 

@@ -70,7 +70,7 @@ class OverdueCounter:
         return self.cache[deadline]
 
 
-def item_status(item: WorkItem, today: dt.date, calendar: "OverdueCounter", pending: ExtensionRequest | None) -> str:
+def item_status(item: WorkItem, today: dt.date, calendar: OverdueCounter, pending: ExtensionRequest | None) -> str:
     """状态 as people read it, computed from dates (never typed): 推进中 / 已办结 / 逾期 n 个工作日 …"""
     if item.state == WorkItemState.PROPOSED:
         return "待确认"

@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 logger = logging.getLogger("iccity.serving")
 
@@ -36,15 +36,15 @@ class Result:
     data: dict = field(default_factory=dict)
 
     @classmethod
-    def ok(cls, message: str = "", **data) -> "Result":
+    def ok(cls, message: str = "", **data) -> Result:
         return cls(OK, message, data)
 
     @classmethod
-    def warn(cls, message: str, **data) -> "Result":
+    def warn(cls, message: str, **data) -> Result:
         return cls(WARN, message, data)
 
     @classmethod
-    def fail(cls, message: str, **data) -> "Result":
+    def fail(cls, message: str, **data) -> Result:
         return cls(FAIL, message, data)
 
 

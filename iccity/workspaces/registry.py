@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from django.urls import NoReverseMatch, reverse
 

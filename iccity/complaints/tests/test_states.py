@@ -186,9 +186,8 @@ def test_verification_extension_needs_a_different_approver_and_happens_once(regi
 
 def test_verification_extension_is_refused_after_the_limit_ran_out(register, world):
     report = register(dt.datetime(2026, 6, 1, 9), case_type="report", occurred_on="2026-05-20")[0]
-    with clock.travel(dt.datetime(2026, 6, 24, 9)):
-        with pytest.raises(ActionRefused, match="已届满"):
-            do_extend_verification(report, actor=world["handler"], approver=world["head"], reason="迟了")
+    with clock.travel(dt.datetime(2026, 6, 24, 9)), pytest.raises(ActionRefused, match="已届满"):
+        do_extend_verification(report, actor=world["handler"], approver=world["head"], reason="迟了")
 
 
 def test_repeated_report_is_merged_and_complaints_cannot_be(register, world):

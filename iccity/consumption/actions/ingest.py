@@ -15,7 +15,7 @@ import shutil
 import traceback
 import uuid
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import transaction
 

@@ -6,7 +6,7 @@ on every menu page (axe-core, 360 px layout) join the same walk.
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from typing import Callable
+from collections.abc import Callable
 
 PASSWORD = "pass-123456"
 # role name → (orgs Role, where it is held)
@@ -56,9 +56,7 @@ class _MenuParser(HTMLParser):
         attrs = dict(attrs)
         if tag == "nav" and attrs.get("id") == "site-menu":
             self.in_nav = 1
-        if self.in_nav and tag == "ul" and "nav-links" in (attrs.get("class") or "").split():
-            self.in_links += 1
-        elif self.in_links and tag == "ul":
+        if self.in_nav and tag == "ul" and "nav-links" in (attrs.get("class") or "").split() or self.in_links and tag == "ul":
             self.in_links += 1
         if self.in_links and tag == "a":
             self._href, self._text = attrs.get("href"), []

@@ -97,7 +97,7 @@ def test_workdays_between_is_the_inverse_of_add_workdays(cal):
 
 def test_datetimes_use_the_local_date(cal):
     # 2026-10-07 17:00 UTC is 2026-10-08 01:00 in Tianjin: a working day.
-    assert cal.is_workday(dt.datetime(2026, 10, 7, 17, 0, tzinfo=dt.timezone.utc))
+    assert cal.is_workday(dt.datetime(2026, 10, 7, 17, 0, tzinfo=dt.UTC))
 
 
 def test_year_without_data_is_refused(cal):

@@ -84,7 +84,7 @@ def test_seven_working_days_from_the_day_before_national_day(cal):
 def test_receipt_late_in_the_evening_uses_the_local_date(cal):
     # 2026-10-09 16:30 UTC is Sat 10 Oct 00:30 in Tianjin (a 调休 working day, not counted as the receipt day):
     # 12 1, 13 2, 14 3, 15 4, 16 5, 19 6, Tue 20 Oct 7.
-    received = dt.datetime(2026, 10, 9, 16, 30, tzinfo=dt.timezone.utc)
+    received = dt.datetime(2026, 10, 9, 16, 30, tzinfo=dt.UTC)
     assert compute_deadline(received, SEVEN_WD, calendar=cal) == D(2026, 10, 20)
     # Counted from Fri 9 Oct it would have been Mon 19 Oct (10 is a 调休 working day).
     assert compute_deadline(D(2026, 10, 9), SEVEN_WD, calendar=cal) == D(2026, 10, 19)
@@ -243,7 +243,7 @@ def test_a_case_is_judged_by_the_rule_in_force_on_its_receipt_date(acceptance_ru
     old = deadline_for("complaint-acceptance", at(2026, 4, 14, 9, 0))
     assert (old.source_rule.version, old.due) == (1, D(2026, 4, 23))
     # Wed 15 Apr 00:30 in Tianjin (still 14 Apr in UTC) is under v2 (5 WD): 16, 17, 20, 21, Wed 22 Apr.
-    new = deadline_for("complaint-acceptance", dt.datetime(2026, 4, 14, 16, 30, tzinfo=dt.timezone.utc))
+    new = deadline_for("complaint-acceptance", dt.datetime(2026, 4, 14, 16, 30, tzinfo=dt.UTC))
     assert (new.source_rule.version, new.due, new.due_at) == (2, D(2026, 4, 22), at(2026, 4, 23, 0, 0))
 
 

@@ -180,10 +180,9 @@ class World:
 def world(django_db_setup, django_db_blocker):
     """Built once per module in a transaction that is rolled back at the end; each test runs in a savepoint."""
     with django_db_blocker.unblock(), clock.travel(TODAY), \
-            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        with transaction.atomic():
-            yield World()
-            transaction.set_rollback(True)
+            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]), transaction.atomic():
+        yield World()
+        transaction.set_rollback(True)
 
 
 def fresh(world: World, name: str):

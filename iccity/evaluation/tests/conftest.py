@@ -99,7 +99,7 @@ class Builder:
                                                   due_on=month_end + dt.timedelta(days=7),
                                                   closes_on=month_end + dt.timedelta(days=20))
             latest = self._cycles == 1
-            submitted = dt.datetime.combine(month_end + dt.timedelta(days=5), dt.time(10), tzinfo=dt.timezone.utc)
+            submitted = dt.datetime.combine(month_end + dt.timedelta(days=5), dt.time(10), tzinfo=dt.UTC)
             reports = Report.objects.bulk_create([
                 Report(cycle=cycle, task=t, unit=self.lead_of(t), is_lead=True, state="accepted",
                        first_submitted_at=submitted, accepted_at=submitted) for t in (tasks or self.tasks)])

@@ -63,10 +63,10 @@ def test_lines_end_in_crlf_and_fold_at_75_octets_without_splitting_chinese(clien
 
 
 def test_each_event_has_uid_dtstamp_dates_and_status(client, calendar_data):
-    with clock.travel(dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)):
+    with clock.travel(dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)):
         events = parse(fetch(client))
     ev = events[calendar_data["occ_2027"].uid]
-    assert ev["DTSTAMP"].dt == dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)
+    assert ev["DTSTAMP"].dt == dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
     assert ev["DTSTART"].dt == D(2027, 2, 6) and ev["DTEND"].dt == D(2027, 2, 22)  # exclusive end
     assert "DURATION" not in ev
     assert str(ev["STATUS"]) == "TENTATIVE" and str(ev["SUMMARY"]) == "杨柳青灯展"

@@ -229,9 +229,9 @@ def test_release_information_is_required_and_checked(catalogue):
     (b"%PDF-1.4 hello", "a.pdf", "file_type"),
     (b"x" * (5 * 1024 * 1024 + 1), "a.csv", "file_too_large"),
     ("caf\u00e9,na\u00efve,\u00e0\n".encode("latin-1") * 5, "a.csv", "encoding"),
-    ("指标代码,期间,数值\r\n".encode("utf-8"), "a.csv", "no_rows"),
-    ("指标代码,期间\r\njinnong_brands,2024\r\n".encode("utf-8"), "a.csv", "missing_column"),
-    ("指标代码,期间,数值,value\r\njinnong_brands,2024,1,1\r\n".encode("utf-8"), "a.csv", "duplicate_column"),
+    ("指标代码,期间,数值\r\n".encode(), "a.csv", "no_rows"),
+    ("指标代码,期间\r\njinnong_brands,2024\r\n".encode(), "a.csv", "missing_column"),
+    ("指标代码,期间,数值,value\r\njinnong_brands,2024,1,1\r\n".encode(), "a.csv", "duplicate_column"),
 ])
 def test_file_level_problems_write_nothing(catalogue, data, filename, code):
     outcome = do_import_observations(data, filename, release_fields=RELEASE)
@@ -296,7 +296,7 @@ def test_xlsx_template_round_trip(catalogue):
 
 
 def test_csv_template_round_trip(catalogue):
-    data = template_csv() + "jinnong_brands,西青区,2024,,,25,,否,\r\n".encode("utf-8")
+    data = template_csv() + "jinnong_brands,西青区,2024,,,25,,否,\r\n".encode()
     assert data.startswith(b"\xef\xbb\xbf")
     outcome = do_import_observations(data, "模板.csv", release_fields=RELEASE)
     assert outcome.created == 1, outcome.report.errors

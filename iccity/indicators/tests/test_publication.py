@@ -80,7 +80,7 @@ def test_a_consumption_feed_indicator_without_a_published_figure_says_why(client
     do_set_published(share, True, actor=None, reason="测试")
     dataset = Dataset.objects.create(kind=Kind.TRANSACTIONS, name="银行卡消费")
     IngestionRun.objects.create(dataset=dataset, run_id="r1", state=IngestionRun.State.COMPLETE,
-                                started_at=dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc),
+                                started_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
                                 months=[f"2026-{m:02d}" for m in range(6, 11)])
     detail = client.get("/indicators/external_consumption_share/").content.decode()
     why = "消费监测已接入2026年6月至2026年10月的数据"

@@ -115,7 +115,7 @@ class ParsedPlan:
         return convert(asdict(self))
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ParsedPlan":
+    def from_dict(cls, data: dict[str, Any]) -> ParsedPlan:
         """Inverse of ``to_dict`` (a reviewed draft is stored as a dict and committed from it)."""
         def item(d):
             return ParsedTask(**{**d, "units": [ParsedUnit(**u) for u in d.get("units") or []]})

@@ -50,7 +50,7 @@ class _Block:
     number: int
     prefix: str = ""
     lines: list[_Line] = field(default_factory=list)
-    children: list["_Block"] = field(default_factory=list)
+    children: list[_Block] = field(default_factory=list)
 
     @property
     def line(self) -> int:

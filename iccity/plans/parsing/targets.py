@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Callable
+from collections.abc import Callable
 
 from .result import ParsedTarget
 from .text import fold, split_sentences

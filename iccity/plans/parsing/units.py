@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from .result import CO, LEAD, ParsedUnit, ParseWarning
 from .text import fold

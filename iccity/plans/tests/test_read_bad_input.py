@@ -177,7 +177,7 @@ def test_file_over_limit_is_refused_before_reading(tmp_path, monkeypatch):
 
 def test_file_at_limit_is_read(tmp_path):
     path = tmp_path / "big.txt"
-    line = "（一）提升载体能级，打造区域地标商圈。\n".encode("utf-8")
+    line = "（一）提升载体能级，打造区域地标商圈。\n".encode()
     path.write_bytes(line * (MAX_BYTES // len(line)))
     assert path.stat().st_size <= MAX_BYTES
     assert read_document(path).lines[0] == "（一）提升载体能级，打造区域地标商圈。"

@@ -84,12 +84,12 @@ def test_line_endings_are_normalised(newline):
 
 
 def test_mixed_line_endings_and_no_final_newline():
-    doc = read_bytes("甲\r\n乙\r丙\n\n丁".encode("utf-8"), "plan.txt")
+    doc = read_bytes("甲\r\n乙\r丙\n\n丁".encode(), "plan.txt")
     assert doc.lines == ["甲", "乙", "丙", "", "丁"]
 
 
 def test_blank_lines_and_indentation_are_kept():
-    doc = read_bytes("  标题\n\n\n　　正文\n".encode("utf-8"), "plan.txt")
+    doc = read_bytes("  标题\n\n\n　　正文\n".encode(), "plan.txt")
     assert doc.lines == ["  标题", "", "", "　　正文"]
 
 

@@ -96,7 +96,7 @@ class Snapshot:
     is_demo: bool = False
 
     @classmethod
-    def load(cls, version, *, period: str | None = None, task_ids=None, with_ratings=False) -> "Snapshot":
+    def load(cls, version, *, period: str | None = None, task_ids=None, with_ratings=False) -> Snapshot:
         from iccity.delivery.models import ReportingCycle, ReportRevision, WorkItem
         from iccity.indicators.models import Indicator
         from iccity.indicators.progress import indicator_statuses

@@ -39,11 +39,11 @@ def build_activity(version, *, per_task: int = 1, marked: bool = True) -> dict:
                 accepted = task.number % 2 == 0
                 report = Report.objects.create(cycle=cycle, task=task, unit=unit, is_lead=i == 0,
                                                state="accepted" if accepted else "submitted",
-                                               reached_review_at=dt.datetime(2026, 6, 3, tzinfo=dt.timezone.utc))
+                                               reached_review_at=dt.datetime(2026, 6, 3, tzinfo=dt.UTC))
                 ReportRevision.objects.create(report=report, number=1, narrative=f"{task.key}本月召开推进会{i + 2}次。",
                                               progress=40 + task.number, problems="用地手续尚待审批" if i == 0 else "",
                                               next_steps=f"{task.key}下月完成方案报批。",
-                                              submitted_at=dt.datetime(2026, 6, 2, tzinfo=dt.timezone.utc))
+                                              submitted_at=dt.datetime(2026, 6, 2, tzinfo=dt.UTC))
         group = LeadingGroup.objects.get()
         force, _ = TaskForce.objects.get_or_create(leading_group=group, name="商圈建设专班", defaults={"host_unit": units[0]})
         for key in ("T1", "T2"):

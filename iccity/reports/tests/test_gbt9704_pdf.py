@@ -68,7 +68,7 @@ def test_the_notice_has_an_unbroken_agency_mark_and_unpadded_dates(activity, fix
     assert len(mark) > 20  # long enough to wrap at 二号
     top_line = min(page, key=lambda w: w[1])
     assert top_line[4] == mark  # the whole name on the first line
-    assert TYPE_LEFT - 0.5 <= top_line[0] and top_line[2] <= TYPE_RIGHT + 0.5
+    assert top_line[0] >= TYPE_LEFT - 0.5 and top_line[2] <= TYPE_RIGHT + 0.5
     text = "".join(w[4] for w in page)
     assert "2026年6月15日" in text  # date of issue
     assert not re.search(r"年0\d月|月0\d日", text), text  # the stored body said 2026年05月20日

@@ -13,7 +13,7 @@ from iccity.core import clock
 from iccity.core.timefmt import doc_date, doc_datetime, file_stamp, screen_date, screen_datetime
 from iccity.reports.actions.documents import do_generate_document
 
-LATE_EVENING_UTC = dt.datetime(2026, 12, 3, 21, 19, tzinfo=dt.timezone.utc)  # 2026-12-04 05:19 in Beijing
+LATE_EVENING_UTC = dt.datetime(2026, 12, 3, 21, 19, tzinfo=dt.UTC)  # 2026-12-04 05:19 in Beijing
 
 
 def filename_star(response) -> str:

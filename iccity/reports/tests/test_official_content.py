@@ -14,7 +14,7 @@ from iccity.reports.actions.documents import do_generate_document
 
 from .test_documents import text_of
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _cycle(version, start=dt.date(2026, 11, 1)):

@@ -43,9 +43,8 @@ def test_one_response_per_device_per_wave(wave):
 def test_closed_or_unanswered_waves_refuse(wave):
     with pytest.raises(ActionRefused, match="请回答所有题目"):
         do_submit_response(wave, wave.areas.first(), {}, device_token="device-token-bbbbbbbb")
-    with clock.travel(dt.date(2026, 7, 1)):
-        with pytest.raises(ActionRefused, match="已结束"):
-            submit(wave, "zhongbei", 8, "device-token-cccccccc")
+    with clock.travel(dt.date(2026, 7, 1)), pytest.raises(ActionRefused, match="已结束"):
+        submit(wave, "zhongbei", 8, "device-token-cccccccc")
 
 
 def test_index_per_area_and_overall_with_margin(wave):

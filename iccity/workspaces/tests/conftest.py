@@ -31,7 +31,7 @@ class DeskWorld:
             period_end=dt.date(2026, 1, 31), due_on=dt.date(2026, 2, 7), closes_on=dt.date(2026, 3, 20))
         self.made = 0
 
-    def add_work(self, n: int = 1) -> "DeskWorld":
+    def add_work(self, n: int = 1) -> DeskWorld:
         """n of each kind of waiting work: reports sent up / overdue, overdue items, a returned assignment, a failed
         delivery, a red light, a complaint near its deadline, a plan import draft, a ledger import."""
         from django.utils import timezone
