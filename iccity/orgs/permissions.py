@@ -30,8 +30,8 @@ class Actor:
         by_role: dict[str, set[int]] = {}
         task_force_roles = (Role.TASK_FORCE_LEAD, Role.TASK_FORCE_MEMBER)
         for role, unit_id, task_force_id in rows:
-            # FIX: take the id from the field the role is scoped by. ``task_force_id or unit_id`` made a unit role row
-            # with a task force filled in count the task force's id as a unit id (and vice versa): head of the wrong unit.
+            # The id comes from the field the role is scoped by: a unit role row with a task force filled in must
+            # not make its holder head of the unit whose id equals the task force's.
             scoped_id = task_force_id if role in task_force_roles else unit_id
             by_role.setdefault(role, set()).add(scoped_id or 0)
         return cls(

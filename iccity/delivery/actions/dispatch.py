@@ -52,8 +52,8 @@ def do_dispatch_plan(version: PlanVersion, *, scope: Scope, on: dt.date | None =
 def _lock_pending(ack: Acknowledgement, scope: Scope) -> Acknowledgement:
     """Lock the acknowledgement; its own unit finding it already handled gets a conflict, anyone else a denial.
 
-    FIX: the permission used to be checked on the caller's instance before locking, so acknowledging twice with a
-    fresh instance said "只有本单位人员可以签收" (the permission includes "still pending") instead of "已签收".
+    The permission is judged on the locked row, so a second acknowledgement says "已签收" rather than a refusal of
+    the person (the permission includes "still pending").
     """
     ack = Acknowledgement.objects.select_for_update(of=("self",)).select_related("assignment__unit", "assignment__task").get(pk=ack.pk)
     if ack.state != AckState.PENDING and ack.assignment.unit_id in scope.actor.units:
@@ -80,8 +80,8 @@ def do_return_assignment(ack: Acknowledgement, reason: str, *, scope: Scope) -> 
         raise ActionRefused("退回必须说明理由（至少4个字），以便办公室改派")
     ack.state, ack.acted_at, ack.acted_by, ack.return_reason = AckState.RETURNED, clock.now(), scope.user, reason.strip()
     ack.save(update_fields=["state", "acted_at", "acted_by", "return_reason"])
-    # FIX: the unit said the task is not its remit, so its untouched report slots in cycles still open go away
-    # (they would otherwise be chased by reminders); slots it already wrote in stay, nothing written is lost.
+    # The unit says the task is not its remit: its untouched report slots in open cycles go (reminders would chase
+    # them); slots it already wrote in stay, so nothing written is lost.
     _close_report_slots(ack.assignment)
     record_audit(scope.user, "delivery.assignment.returned", ack, note=reason)
     return ack
@@ -97,7 +97,7 @@ def do_reroute(ack: Acknowledgement, unit: Unit, *, scope: Scope, note: str = ""
     if unit.is_collective:
         raise ActionRefused("请改派给具体单位，而不是集合名称")
     old = ack.assignment
-    # FIX: re-routing to the unit that returned it found that unit's own (now rerouted) acknowledgement again.
+    # Back to the unit that returned it would only find that unit's own (rerouted) acknowledgement again.
     if unit.pk == old.unit_id:
         raise ActionRefused("不能改派给退回该任务的单位本身，请选择其他单位")
     new_assignment, _ = Assignment.objects.get_or_create(
@@ -110,7 +110,7 @@ def do_reroute(ack: Acknowledgement, unit: Unit, *, scope: Scope, note: str = ""
     today = clock.today()
     due = calendar.add_workdays(today, rule_value(ACK_DEADLINE, today)["working_days"])
     new_ack, _ = Acknowledgement.objects.get_or_create(assignment=new_assignment, defaults={"dispatched_on": today, "due_on": due})
-    _open_report_slots(new_assignment, today)  # FIX: the new unit reports in cycles already open, not only later ones
+    _open_report_slots(new_assignment, today)  # the new unit also reports in cycles already open
     record_audit(scope.user, "delivery.assignment.rerouted", ack,
                  before={"unit": old.unit.name}, after={"unit": unit.name}, note=note or ack.return_reason)
     create_notice(kind="ack_due", unit=unit, task=old.task, title=f"改派任务待签收：{old.task.key} {old.task.title}",

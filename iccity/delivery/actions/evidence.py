@@ -50,7 +50,7 @@ def detect_type(data: bytes, extension: str) -> str | None:
         except zipfile.BadZipFile:
             return None
         if extension in _OOXML_PART:
-            # FIX: a macro-enabled document (.docm/.xlsm renamed) carries a VBA project: refuse it.
+            # A macro-enabled document (.docm/.xlsm, even renamed) carries a VBA project: refuse it.
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 return None
             return MEDIA_TYPES[extension] if _OOXML_PART[extension] in names else None
@@ -65,7 +65,7 @@ def detect_type(data: bytes, extension: str) -> str | None:
                 text = data.decode("gb18030")
             except UnicodeDecodeError:
                 return None
-        # FIX: look through the whole text, not only its first 2048 characters (a script further down passed).
+        # The whole text, not a prefix: a script can sit anywhere.
         lowered = text.lower()
         if "\x00" in text or any(marker.decode() in lowered for marker in _ACTIVE_MARKERS):
             return None
@@ -81,7 +81,7 @@ def _store(data: bytes, extension: str, media_type: str) -> EvidenceFile:
     digest = hashlib.sha256(data).hexdigest()
     existing = EvidenceFile.objects.filter(sha256=digest).first()
     if existing:
-        if not evidence_path(existing).exists():  # FIX: a row whose file went missing gets its file back
+        if not evidence_path(existing).exists():  # a row whose file went missing gets its file back
             _write(evidence_path(existing), data)
         return existing
     record = EvidenceFile(sha256=digest, size=len(data), media_type=media_type, extension=extension)
@@ -89,8 +89,8 @@ def _store(data: bytes, extension: str, media_type: str) -> EvidenceFile:
     if not path.exists():
         _write(path, data)
     try:
-        # FIX: two people uploading the same file at once: the second insert lost on the unique key and broke the
-        # whole transaction; in a savepoint the loser simply uses the winner's row.
+        # Two people uploading the same file at once: in a savepoint the loser of the unique key uses the winner's
+        # row instead of breaking the whole transaction.
         with transaction.atomic():
             record.save()
     except IntegrityError:
@@ -100,7 +100,7 @@ def _store(data: bytes, extension: str, media_type: str) -> EvidenceFile:
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    # FIX: a per-writer temporary name, so two writers of the same content never share a half-written ".part".
+    # A per-writer temporary name, so two writers of the same content never share a half-written ".part".
     tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
     try:
         tmp.write_bytes(data)
@@ -151,8 +151,8 @@ def do_remove_evidence(evidence: Evidence, *, scope: Scope) -> None:
 
     report = _lock(evidence.revision.report)
     _guard(report, scope, Perm.EDIT_REPORT, {ReportState.DRAFT, ReportState.RETURNED})
-    # FIX: judge frozenness from the database, not from the caller's instance: an instance loaded before the report
-    # was submitted (and then returned) still said "not frozen" and let evidence of a frozen revision be deleted.
+    # Frozenness from the database, not the caller's instance: an instance loaded before the report was submitted
+    # would still say "not frozen".
     evidence = Evidence.objects.select_related("revision").get(pk=evidence.pk)
     if evidence.revision.is_frozen:
         raise ActionRefused("已提交版本的佐证材料不能删除")

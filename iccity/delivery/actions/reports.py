@@ -251,7 +251,7 @@ def do_review(report: Report, accept: bool, comment: str, *, scope: Scope, lock_
 @transaction.atomic
 def do_add_comment(task: Task, text: str, *, scope: Scope, report: Report | None = None) -> Comment:
     """批示 by a leader, or a comment by a reviewer; leaders' comments are marked as instructions."""
-    # FIX: the comment right is asked about the report or task itself (reviewers comment only on tasks their task force
+    # The comment right is asked about the report or task itself (reviewers comment only on tasks their task force
     # drives, and only on reports they may see), and the report must belong to the task.
     if report is not None and report.task_id != task.pk:
         raise ActionRefused("报告不属于该任务")

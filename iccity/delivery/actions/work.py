@@ -82,7 +82,7 @@ def do_propose_work_items(task: Task, *, scope: Scope) -> list[WorkItem]:
     if not listed:
         raise ActionRefused("该任务没有责任单位，无法分解事项")
     lead = next((a.unit for a in listed if a.role == "lead"), listed[0].unit)
-    # FIX: a collective (“各镇人民政府和街道办事处”) is not a unit anyone works in: its member units (the expanded
+    # A collective (“各镇人民政府和街道办事处”) is not a unit anyone works in: its member units (the expanded
     # child rows) become the co-units, so notices reach real units.
     co_units = []
     for a in listed:
@@ -111,7 +111,7 @@ def do_create_work_item(task: Task, data: dict, *, scope: Scope, parent: WorkIte
     check(scope, Perm.MANAGE_WORK_ITEMS, task)
     if parent is not None and parent.task_id != task.pk:
         raise ActionRefused("上级事项不属于该任务")
-    data = dict(data)  # FIX: do not empty the caller's dict (a form re-rendered after an error lost its values)
+    data = dict(data)  # a copy: a form re-rendered after an error keeps its values
     co_units = list(data.pop("co_units", []))
     deadline = data.pop("deadline", None) or default_deadline(task, parent)
     _check_deadline(task, parent, deadline)
@@ -140,7 +140,7 @@ def do_accept_work_item(item: WorkItem, *, scope: Scope, changes: dict | None = 
     if item.state != WorkItemState.PROPOSED:
         raise ConflictError(f"该事项当前状态为“{item.get_state_display()}”，不能重复确认")
     before = _snapshot(item)
-    _apply(item, dict(changes or {}))  # FIX: a copy, as in do_update_work_item (``_apply`` pops co_units)
+    _apply(item, dict(changes or {}))  # a copy: ``_apply`` pops co_units
     item.baseline_deadline = item.deadline
     item.state = WorkItemState.ACTIVE
     item.save()
@@ -216,7 +216,7 @@ def do_request_extension(item: WorkItem, new_deadline: dt.date, reason: str, *, 
 def do_decide_extension(request: ExtensionRequest, approve: bool, note: str, *, scope: Scope) -> ExtensionRequest:
     check(scope, Perm.DECIDE_EXTENSION, request)  # also refuses deciding one's own request
     item = WorkItem.objects.select_for_update().get(pk=request.work_item_id)
-    # FIX: an item finished or cancelled since the request was made is not extended any more.
+    # An item finished or cancelled since the request was made is not extended.
     if approve and item.state != WorkItemState.ACTIVE:
         raise ActionRefused(f"该事项当前状态为“{item.get_state_display()}”，不能延期")
     updated = ExtensionRequest.objects.filter(pk=request.pk, state=ExtensionState.PENDING).update(
