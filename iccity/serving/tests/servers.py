@@ -19,8 +19,9 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[3]
 ICCITY = Path(sys.executable).with_name("iccity")
 # Loopback ports tried in order; override when several test runs share a machine.
-# (Eight per run at most: a test starts up to two servers, nginx and redis.)
-PORTS = range(*map(int, os.environ.get("ICCITY_TEST_PORTS", "8150-8170").split("-")))
+# Ports handed out are never reused within a run (a port a stopped server held may linger in TIME_WAIT), so the
+# range covers every server the serving, deploy and restart tests start in one worker.
+PORTS = range(*map(int, os.environ.get("ICCITY_TEST_PORTS", "8150-8250").split("-")))
 
 
 def _my_ports() -> range:
