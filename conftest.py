@@ -37,6 +37,25 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) records each file's time
+        from pathlib import Path
+
+        from iccity.core.testing.schedule import DurationRecorder
+
+        config.pluginmanager.register(DurationRecorder(Path(config.rootpath)), "iccity-durations")
+
+
+@pytest.hookimpl(optionalhook=True)  # a run with -p no:xdist has no such hook
+def pytest_xdist_make_scheduler(config, log):
+    """Files longest first (iccity/core/testing/schedule.py): both workers finish together."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from iccity.core.testing.schedule import LongestFileFirst
+
+    return LongestFileFirst(config, log)
+
+
 def pytest_report_header(config):
     path = chromium_path()
     return f"chromium: {path}" if path else f"chromium: 未安装 —— 浏览器测试将被跳过！{INSTALL_HINT}"
