@@ -184,7 +184,7 @@ def leader(request):
 
 
 @requires("evaluation.view_public_progress")
-@public_page
+@public_page(reads=("plans", "orgs", "delivery", "evaluation", "indicators"))
 def public(request):
     """Public progress: every task's stage, last update and (when the rule says so) light in plain words, work items
     completed by group, published indicators. Never reasons, ratings, internal notes or units' failures."""

@@ -26,7 +26,7 @@ def _task(event: Event):
 
 
 @requires("events.view_calendar")
-@public_page
+@public_page(reads=("events", "places", "orgs", "plans", "consumption"))
 def calendar_page(request):
     today = clock.today()
     occurrences = list(public_occurrences().select_related("event__venue__district").filter(ends_on__gte=today))

@@ -39,7 +39,7 @@ def _card(indicator, latest, status, notes=None) -> dict:
 
 
 @requires("indicators.view_catalogue")
-@public_page
+@public_page(reads=("indicators", "plans", "orgs", "consumption"))
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)
     q, wanted, code = form.value("q"), form.value("status"), form.value("framework")

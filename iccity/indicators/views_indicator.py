@@ -233,7 +233,7 @@ def _latest_tasks(tasks) -> list:
     return sorted(result, key=lambda t: (t.version.plan.slug, t.kind != "task", t.number))
 
 
-@public_page
+@public_page(reads=("indicators", "plans", "orgs", "consumption"))
 def detail(request, code, *, form=None, form_errors=()):
     context = indicator_context(request, code)
     can_edit = actor_for(request).office_admin

@@ -109,7 +109,7 @@ def home(request):
 
 
 @requires("plans.view_plan")
-@public_page
+@public_page(reads=("plans", "orgs"))
 def overview(request, slug):
     plan = _plan(slug)
     version = _version(request, plan)

@@ -64,7 +64,8 @@ def _open_waves(today):
 
 
 @requires(VIEW_PORTAL)
-@public_page
+@public_page(reads=("plans", "orgs", "delivery", "evaluation", "indicators", "events", "places",
+                     "surveys"))
 def home(request):
     from iccity.evaluation.public import public_progress
 

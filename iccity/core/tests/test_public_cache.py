@@ -53,3 +53,50 @@ def test_without_a_shared_cache_nothing_is_cached(client, settings, db):
     cache.clear()
     client.get(PAGE)
     assert _queries(client) > 0
+
+
+def test_a_change_in_another_domain_keeps_the_page_but_one_it_reads_drops_it(
+        client, public_cache, django_capture_on_commit_callbacks):
+    client.get(PAGE)  # the events calendar reads events, places, orgs, plans and consumption
+    with django_capture_on_commit_callbacks(execute=True):
+        record_audit(None, "complaints.case.received")  # a citizen files a complaint: not on the calendar
+    assert _queries(client) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        record_audit(None, "places.place.coordinates_set")  # the venue moved on the map
+    assert _queries(client) > 0
+    assert _queries(client) == 0
+
+
+def test_a_rule_change_or_an_action_of_an_unknown_domain_drops_every_page(
+        client, public_cache, django_capture_on_commit_callbacks):
+    for action in ("core.rule.changed", "app.started"):
+        client.get(PAGE)
+        assert _queries(client) == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            record_audit(None, action)
+        assert _queries(client) > 0
+
+
+def test_a_page_that_does_not_say_what_it_reads_is_dropped_after_any_change(public_cache, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from iccity.core.public_cache import bump, public_page
+
+    calls = []
+
+    @public_page
+    def page(request):
+        calls.append(1)
+        return HttpResponse("ok")
+
+    def get():
+        request = rf.get("/x/")
+        request.user = AnonymousUser()
+        return page(request)
+
+    get(), get()
+    assert len(calls) == 1
+    bump("complaints")
+    get()
+    assert len(calls) == 2
