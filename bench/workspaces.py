@@ -96,8 +96,9 @@ def unit_desk_data(scale: float) -> tuple[dict, dict[str, int]]:
                    title=f"（基准）通知{i}", body="请按时报送", dedupe_key=f"bench-unit-{i}") for i in range(3 * n)])
         items = list(WorkItem.objects.filter(lead_unit=unit, state="active").order_by("pk")[:n])
         ExtensionRequest.objects.bulk_create([
-            ExtensionRequest(work_item=item, current_deadline=item.deadline, new_deadline=item.deadline + dt.timedelta(days=30),
-                             reason="（基准）待审批的延期") for item in items])
+            ExtensionRequest(work_item=item, current_deadline=item.deadline,
+                             new_deadline=item.deadline + dt.timedelta(days=30), reason="（基准）待审批的延期")
+            for item in items])
     return users, {"unit_reports_open": len(mine), "pending_acks": len(acks), "unit_notices": 3 * n,
                    "pending_extensions": len(items)}
 
