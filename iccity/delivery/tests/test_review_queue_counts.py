@@ -153,3 +153,27 @@ def test_the_due_day_ends_at_local_midnight_for_the_filter_as_for_one_report(cas
         queue = ReviewQueue(scope, QueryDict(f"show=all&lateness={value}"))
         assert sorted(queue.queryset().values_list("pk", flat=True)) == sorted(r.pk for r in expected), value
     assert [lateness_of(Report.objects.get(pk=r.pk)) for r in reports] == ["on_time", "late", "late"]
+
+
+def test_in_a_zone_with_daylight_saving_each_due_day_ends_at_its_own_local_midnight(cast, cycle, settings):
+    """China has one offset all year (one SQL clause); a zone with summer time groups due days by offset, so a report
+    sent in the last microsecond of a summer due day is on time and one a microsecond after midnight is late, as for
+    ``lateness_of``."""
+    opened = []
+    for day in (dt.date(2025, 7, 10), dt.date(2025, 12, 10)):     # due in August and in January
+        with clock.travel(day):
+            opened.append(do_open_cycle(cast.version.plan, day, scope=cast.scope("office"))[0])
+    settings.TIME_ZONE = "Europe/Berlin"
+    picked = []
+    for c in opened:
+        reports = list(Report.objects.filter(cycle=c).order_by("pk")[:2])
+        for r, at in zip(reports, [local(c.due_on, dt.time(23, 59, 59, 999999)),
+                                   local(c.due_on + dt.timedelta(days=1), dt.time(0, 0, 0, 1))], strict=True):
+            Report.objects.filter(pk=r.pk).update(state=ReportState.UNIT_APPROVED, reached_review_at=at, moved_at=at)
+        picked += reports
+    offsets = {local(c.due_on, dt.time()).utcoffset() for c in opened}
+    assert len(offsets) == 2                                        # winter and summer time really differ
+    for value in ("on_time", "late"):
+        queue = ReviewQueue(cast.scope("office"), QueryDict(f"show=all&lateness={value}"))
+        expected = [r.pk for r in picked if lateness_of(Report.objects.get(pk=r.pk), TODAY) == value]
+        assert sorted(queue.queryset().values_list("pk", flat=True)) == sorted(expected) and len(expected) == 2, value
