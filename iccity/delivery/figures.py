@@ -10,7 +10,9 @@ cycle or five years.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, fields
+from functools import reduce
 
 from django.conf import settings
 from django.db import NotSupportedError, connection
@@ -211,15 +213,16 @@ def lateness_conditions(today: dt.date | None = None, cycles: QuerySet | None = 
     today = today or clock.today()
     days = (cycles if cycles is not None else ReportingCycle.objects.all()).order_by().values_list("due_on", flat=True)
     groups = _due_day_offsets(sorted(set(days.distinct())))
-    on_time, late = Q(pk__in=[]), Q(pk__in=[])   # no cycle: nothing is on time or late
-    for i, (seconds, group) in enumerate(groups.items()):
+    on_time, late = [], []
+    for seconds, group in groups.items():
         end = DueDayEnd("cycle__due_on", seconds)
         only = Q(cycle__due_on__in=group) if len(groups) > 1 else Q()
-        on_time = (on_time if i else Q()) | (only & Q(reached_review_at__lt=end))
-        late = (late if i else Q()) | (only & Q(reached_review_at__gte=end))
+        on_time.append(only & Q(reached_review_at__lt=end))
+        late.append(only & Q(reached_review_at__gte=end))
+    nothing = Q(pk__in=[])   # no cycle yet: nothing is on time or late
     return {
-        "on_time": on_time,
-        "late": late,
+        "on_time": reduce(operator.or_, on_time) if on_time else nothing,
+        "late": reduce(operator.or_, late) if late else nothing,
         "overdue": Q(reached_review_at__isnull=True) & Q(cycle__due_on__lt=today),
     }
 
