@@ -77,7 +77,8 @@ bench-evaluation: setup
 bench-plan-parse: setup
 	$(BIN)/python bench/plan_parse.py
 
-# desks (issue 15): office workbench and task-force desk on the 5-year dataset, against the leader summary
+# desks (issue 15): office workbench, task-force desk, unit desk (liaison, unit head) and review queue on the 5-year
+# dataset at two sizes (query counts must be flat), each timed against the leader summary measured in the same run
 bench-workspaces: setup
 	$(BIN)/python bench/workspaces.py
 

@@ -1,11 +1,14 @@
-"""Benchmark of the desks: the office workbench and the task-force desk on the 5-year dataset.
+"""Benchmark of the desks on the 5-year dataset: the office workbench, the task-force desk, the unit desk (我的任务)
+of a liaison and of a unit head, and the review queue (default views per role, and the office's filtered view).
 
     .venv/bin/python bench/workspaces.py [--scales 0.1,1] [--runs 5]
 
 Reuses bench/evaluation.py (template database: migrate + bootstrap; timing helper; the lights job) and
 bench/evaluation_data.py (the 5-year dataset), adding what the desks count and the dataset lacks: a task force
 driving a third of the tasks with its lead, a district leader, failed notice deliveries, complaints near their legal
-deadline, plan import drafts. Each variant runs in a fresh process on its own copy of the template.
+deadline, plan import drafts, and for the busiest unit a liaison and a head with something in every list of their
+desk (assignments to sign for, drafts and returned reports in the open cycle, reports to approve, unread notices, a
+pending extension). Each variant runs in a fresh process on its own copy of the template.
 
 Printed: per page the SQL queries and median time at each scale, the query ratio between scales (must be 1.00: flat),
 and each page's time as a ratio of the baseline measured in the same run, the existing leader summary
@@ -53,6 +56,51 @@ def _users():
             RoleAssignment.objects.create(person=person, role=role, task_force=task_force)
         users[username] = user
     return users, force
+
+
+def unit_desk_data(scale: float) -> tuple[dict, dict[str, int]]:
+    """The busiest unit (most reports in the open cycle; the same real unit at every scale) gets a liaison and a head,
+    and something in every list of their desk; growing with ``scale`` like the rest."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from iccity.core import demo
+    from iccity.delivery.models import (
+        Acknowledgement, AckState, ExtensionRequest, Notice, Report, ReportingCycle, ReportState, WorkItem,
+    )
+    from iccity.orgs.models import Person, Role, RoleAssignment, Unit
+
+    User = get_user_model()
+    cycle = ReportingCycle.objects.order_by("-period_start").first()
+    busiest = (Report.objects.filter(cycle=cycle).values("unit_id").annotate(n=Count("id"))
+               .order_by("-n", "unit__sort_order", "unit_id").first())
+    unit = Unit.objects.get(pk=busiest["unit_id"])
+    users = {}
+    for username, role in (("bench-liaison", Role.LIAISON), ("bench-unit-head", Role.UNIT_HEAD)):
+        user = User.objects.create(username=username)
+        user.set_unusable_password()
+        user.save()
+        RoleAssignment.objects.create(person=Person.objects.create(user=user, name=username, unit=unit), role=role,
+                                      unit=unit)
+        users[username] = user
+    n = max(1, round(10 * scale))
+    states = [ReportState.DRAFT, ReportState.RETURNED, ReportState.SUBMITTED]
+    mine = list(Report.objects.filter(cycle=cycle, unit=unit).order_by("pk"))
+    for i, report in enumerate(mine):
+        Report.objects.filter(pk=report.pk).update(state=states[i % 3])
+    acks = list(Acknowledgement.objects.filter(assignment__unit=unit).order_by("pk").values_list("pk", flat=True)[:n])
+    Acknowledgement.objects.filter(pk__in=acks).update(state=AckState.PENDING, due_on=cycle.due_on)
+    with demo.marking():
+        Notice.objects.bulk_create([
+            Notice(kind=("urge", "supervise", "red")[i % 3], unit=unit, task=mine[i % len(mine)].task, cycle=cycle,
+                   title=f"（基准）通知{i}", body="请按时报送", dedupe_key=f"bench-unit-{i}") for i in range(3 * n)])
+        items = list(WorkItem.objects.filter(lead_unit=unit, state="active").order_by("pk")[:n])
+        ExtensionRequest.objects.bulk_create([
+            ExtensionRequest(work_item=item, current_deadline=item.deadline,
+                             new_deadline=item.deadline + dt.timedelta(days=30), reason="（基准）待审批的延期")
+            for item in items])
+    return users, {"unit_reports_open": len(mine), "pending_acks": len(acks), "unit_notices": 3 * n,
+                   "pending_extensions": len(items)}
 
 
 def desk_data(scale: float, force) -> dict[str, int]:
@@ -105,17 +153,28 @@ def measure(db: Path, media: Path, scale: float, runs: int) -> dict:
         result["data"] = evaluation_data.build(scale)
         users, force = _users()
         result["data"].update(desk_data(scale, force))
+        unit_users, unit_data = unit_desk_data(scale)
+        users.update(unit_users)
+        result["data"].update(unit_data)
         result["build_s"] = time.perf_counter() - started
         eval_bench._prepare(result, evaluation_data.office_user())  # lights (red lights, the task force's lights)
+        review = reverse("delivery:review")
         pages = [(BASELINE, "bench-leader", reverse("evaluation:leader")),
                  ("office-desk", "bench-desk-office", reverse("workspaces:office")),
                  ("office-items-api", "bench-desk-office", "/api/workspaces/office/items"),
                  ("taskforce-desk", "bench-tf-lead", reverse("workspaces:taskforce")),
-                 ("root-redirect", "bench-tf-lead", reverse("workspaces:home"))]
+                 ("unit-desk-liaison", "bench-liaison", reverse("delivery:home")),
+                 ("unit-desk-head", "bench-unit-head", reverse("delivery:home")),
+                 ("review-office", "bench-desk-office", review),
+                 ("review-filtered", "bench-desk-office", review + "?show=all&lateness=on_time&flag=none"),
+                 ("review-tf-lead", "bench-tf-lead", review),
+                 ("review-unit-head", "bench-unit-head", review),
+                 ("root-redirect", "bench-tf-lead", reverse("workspaces:home")),
+                 ("root-liaison", "bench-liaison", reverse("workspaces:home"))]
         for name, username, url in pages:
             client = Client()
             client.force_login(users[username])
-            expect = 302 if name == "root-redirect" else 200
+            expect = 302 if name.startswith("root-") else 200
             result["pages"][name] = eval_bench._timed(
                 lambda client=client, url=url: client.get(url, secure=True), runs,
                 check=lambda r, expect=expect: 200 if r.status_code == expect else r.status_code,
@@ -146,15 +205,15 @@ def _child(args: list[str]) -> dict | None:
 def _print(results: dict, scales: list[str]) -> None:
     small, big = scales[0], scales[-1]
     print()
-    print(f"{'页面':<18}{'查询 ' + small:>10}{'查询 ' + big:>10}{'查询比':>8}{'时间 ' + small:>11}{'时间 ' + big:>11}"
+    print(f"{'页面':<20}{'查询 ' + small:>10}{'查询 ' + big:>10}{'查询比':>8}{'时间 ' + small:>11}{'时间 ' + big:>11}"
           f"{'÷基线(' + big + ')':>12}{'÷300ms':>9}")
     for name in results[big]["pages"]:
         s, b = results[small]["pages"].get(name, {}), results[big]["pages"].get(name, {})
         if "error" in s or "error" in b:
-            print(f"{name:<18} 错误：{s.get('error') or b.get('error')}")
+            print(f"{name:<20} 错误：{s.get('error') or b.get('error')}")
             continue
         base = results[big]["pages"].get(BASELINE, {}).get("median_s")
-        print(f"{name:<18}{s['queries']:>10}{b['queries']:>10}{b['queries'] / s['queries']:>8.2f}"
+        print(f"{name:<20}{s['queries']:>10}{b['queries']:>10}{b['queries'] / s['queries']:>8.2f}"
               f"{s['median_s'] * 1000:>9.0f}ms{b['median_s'] * 1000:>9.0f}ms"
               f"{(b['median_s'] / base) if base else float('nan'):>12.2f}{b['median_s'] / TARGET_S:>9.2f}")
     print(f"\n{'分区':<34}{'查询 ' + big:>10}{'时间 ' + small:>11}{'时间 ' + big:>11}")

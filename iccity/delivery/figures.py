@@ -10,9 +10,13 @@ cycle or five years.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, fields
+from functools import reduce
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db import NotSupportedError, connection
+from django.db.models import Count, DateTimeField, Func, Q, QuerySet
 from django.utils import timezone
 
 from iccity.core import clock
@@ -162,24 +166,63 @@ LATENESS: tuple[tuple[str, str, str], ...] = (
 LATENESS_LABELS = {code: name for code, name, _definition in LATENESS}
 
 
+class DueDayEnd(Func):
+    """The first moment after a cycle's due day in the platform's zone (``_end_of_local_day(cycle.due_on)``), computed
+    by the database for every row, so "sent on or before the due day" is one comparison of stored timestamps.
+
+    PostgreSQL converts in the zone itself (exact for any zone). SQLite has no zone database: it adds ``seconds``
+    (one day minus the zone's offset on those due days, as stored datetimes are read) to the date, which is exact for
+    every due day sharing that offset; ``lateness_conditions`` groups due days by offset (one group in China)."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, due_on, seconds: int):
+        super().__init__(due_on)
+        self.seconds = int(seconds)
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("DueDayEnd is written for SQLite and PostgreSQL")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"datetime({sql}, %s)", [*params, f"{self.seconds:+d} seconds"]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"((({sql}) + 1)::timestamp AT TIME ZONE %s)", [*params, settings.TIME_ZONE]
+
+
+def _due_day_offsets(days) -> dict[int, list[dt.date]]:
+    """Due days grouped by the seconds from the day's midnight to its end in the platform's zone, both read as the
+    database stores datetimes (UTC unless DATABASES sets a TIME_ZONE): 57 600 for every day in China."""
+    db_zone = connection.timezone
+    groups: dict[int, list[dt.date]] = {}
+    for day in days:
+        end = timezone.make_naive(_end_of_local_day(day), db_zone)
+        groups.setdefault(int((end - dt.datetime.combine(day, dt.time())).total_seconds()), []).append(day)
+    return groups
+
+
 def lateness_conditions(today: dt.date | None = None, cycles: QuerySet | None = None) -> dict[str, Q]:
     """Per lateness code, a condition on Report rows of any cycle, so a list can filter and count all three in one
-    aggregate query. The due day ends at local midnight, as in ``sent_on``; the conditions compare stored timestamps
-    per due day (one query for the cycles' due days) instead of converting every row's time to a local date, which
-    SQLite does in Python row by row. ``cycles`` narrows the clauses to the cycles a list can contain (each clause
-    costs compile time in every query that uses it)."""
+    aggregate query. The due day ends at local midnight, as in ``sent_on``: the conditions compare the stored
+    first-sent time with ``DueDayEnd`` of the report's cycle, one SQL expression whatever the number of cycles (no
+    conversion of every row's time to a local date, which SQLite does in Python row by row). One query reads the
+    distinct due days (of ``cycles``, default all) to group them by zone offset; a zone without daylight saving
+    gives one group and no cycle condition at all."""
     today = today or clock.today()
-    by_due: dict[dt.date, list[int]] = {}
-    for pk, due in (cycles if cycles is not None else ReportingCycle.objects.all()).values_list("pk", "due_on"):
-        by_due.setdefault(due, []).append(pk)
-    on_time, late = Q(pk__in=[]), Q(pk__in=[])
-    for due, ids in by_due.items():
-        end = _end_of_local_day(due)
-        on_time |= Q(cycle_id__in=ids, reached_review_at__lt=end)
-        late |= Q(cycle_id__in=ids, reached_review_at__gte=end)
+    days = (cycles if cycles is not None else ReportingCycle.objects.all()).order_by().values_list("due_on", flat=True)
+    groups = _due_day_offsets(sorted(set(days.distinct())))
+    on_time, late = [], []
+    for seconds, group in groups.items():
+        end = DueDayEnd("cycle__due_on", seconds)
+        only = Q(cycle__due_on__in=group) if len(groups) > 1 else Q()
+        on_time.append(only & Q(reached_review_at__lt=end))
+        late.append(only & Q(reached_review_at__gte=end))
+    nothing = Q(pk__in=[])   # no cycle yet: nothing is on time or late
     return {
-        "on_time": on_time,
-        "late": late,
+        "on_time": reduce(operator.or_, on_time) if on_time else nothing,
+        "late": reduce(operator.or_, late) if late else nothing,
         "overdue": Q(reached_review_at__isnull=True) & Q(cycle__due_on__lt=today),
     }
 

@@ -21,7 +21,7 @@ from iccity.core import clock
 
 from . import registry
 from .figures import LATENESS, LATENESS_LABELS, lateness_conditions, lateness_of
-from .models import Report, ReportingCycle, ReportRevision, ReportState
+from .models import Report, ReportRevision, ReportState
 from .permissions import Perm, Scope, allowed, visible_reports, with_latest_author
 
 PAGE_SIZE = 20
@@ -84,12 +84,7 @@ class ReviewQueue:
         self.mine = actionable(scope, self.own_ids)
         self.show = ALL if params.get("show") == ALL else MINE
         self.base = visible_reports(scope, Report.objects.all())
-        # the lateness clauses cover the cycles the list can hold; all visible ones when lateness filters the
-        # "all" count of the 范围 toggle too
-        narrow = self.show == MINE and params.get("lateness") not in ("on_time", "late", "overdue")
-        shown = self.base.filter(self.mine) if narrow else self.base
-        self.lateness = lateness_conditions(self.today, ReportingCycle.objects.filter(
-            pk__in=shown.values("cycle_id")))
+        self.lateness = lateness_conditions(self.today)   # one SQL expression per code, whatever the cycles
         self.extra = registry.queue_filters()
         self.selected: dict[str, str] = {
             "cycle": _int(params.get("cycle")), "task": _int(params.get("task")), "unit": _int(params.get("unit")),
@@ -118,12 +113,14 @@ class ReviewQueue:
                 qs = qs.filter(self._condition(key, value))
         return qs
 
-    def queryset(self) -> QuerySet:
-        qs = self._filtered()
+    def _order(self) -> list:
         order = [F("moved_at").desc(nulls_last=True), "-cycle__due_on", "-pk"]
         if self.show == ALL:  # what the person can act on comes first, newest first, then the rest
             order.insert(0, Case(When(self.mine, then=Value(1)), default=Value(0)).desc())
-        return qs.order_by(*order)
+        return order
+
+    def queryset(self) -> QuerySet:
+        return self._filtered().order_by(*self._order())
 
     # ------------------------------------------------------------ counts
 
@@ -175,7 +172,14 @@ class ReviewQueue:
     # ------------------------------------------------------------ the page
 
     def page(self, number):
-        return Paginator(page_queryset(self.queryset()), PAGE_SIZE).get_page(number)
+        """The page's rows with what a card needs. The card's per-report subqueries (latest author, last submission)
+        run for the page's rows only: the rows are chosen by an inner query (filters, order, LIMIT), which the
+        outer one loads and orders again, so five years of matching reports cost one sort, not 2 × 5 years of
+        subqueries."""
+        page = Paginator(self.queryset(), PAGE_SIZE).get_page(number)
+        page.object_list = page_queryset(Report.objects.filter(pk__in=page.object_list.values("pk"))).order_by(
+            *self._order())
+        return page
 
     def rows(self, page) -> list[Report]:
         return decorate(self.scope, list(page.object_list), today=self.today)

@@ -301,10 +301,11 @@ def task_lights(version, on: dt.date | None = None) -> dict[int, Light]:
     return {t.pk: judge(inputs[t.pk], rules) for t in tasks}
 
 
-def lights_with_tasks(version, on: dt.date | None = None) -> list[tuple[object, Light]]:
-    """(task, light) in plan order, tasks with their group and plan loaded (for pages)."""
+def lights_with_tasks(version, on: dt.date | None = None, rules=None) -> list[tuple[object, Light]]:
+    """(task, light) in plan order, tasks with their group and plan loaded (for pages). ``rules``: the
+    ``rules_in_force(on)`` the caller already read, so a page reads the rule once."""
     on = on or clock.today()
-    rules = rules_in_force(on)
+    rules = rules or rules_in_force(on)
     tasks, inputs = gather(version, on)
     return [(t, judge(inputs[t.pk], rules)) for t in tasks]
 

@@ -64,7 +64,7 @@ def lights_summary(version, on: dt.date) -> dict:
     from iccity.delivery.models import DrivenTask
 
     rules = lights_mod.rules_in_force(on)
-    pairs = lights_mod.lights_with_tasks(version, on)
+    pairs = lights_mod.lights_with_tasks(version, on, rules)
     forces: dict[int, list[str]] = {}
     driven = (DrivenTask.objects.filter(task__version=version)
               .order_by("task_force__sort_order", "task_force__name").values_list("task_id", "task_force__name"))
