@@ -179,6 +179,8 @@ class ReviewQueue:
         page = Paginator(self.queryset(), PAGE_SIZE).get_page(number)
         page.object_list = page_queryset(Report.objects.filter(pk__in=page.object_list.values("pk"))).order_by(
             *self._order())
+        # first two, last two and two either side of this one; '…' (Paginator.ELLIPSIS) for the gaps
+        page.links = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=2))
         return page
 
     def rows(self, page) -> list[Report]:

@@ -141,6 +141,19 @@ def test_paging_keeps_the_filters(client, cast, cycle):
     assert len(second) == 5 and not set(first) & set(second)
 
 
+def test_many_pages_show_the_ends_and_the_neighbours_not_every_number(client, cast, cycle, monkeypatch):
+    from iccity.delivery import queue
+
+    monkeypatch.setattr(queue, "PAGE_SIZE", 1)
+    sent_up_in_bulk(cycle, 15)
+    html = get(client, cast.office, f"?cycle={cycle.pk}&state=unit_approved&page=8")
+    nav = html[html.index('class="pagination"'):]
+    nav = nav[:nav.index("</nav>")]
+    numbers = [int(n) for n in re.findall(r'page=(\d+)"(?: rel="(?:prev|next)")?>(\d+)<', nav) for n in n[1:]]
+    assert numbers == [1, 2, 6, 7, 9, 10, 14, 15]
+    assert '<span aria-current="page">8</span>' in nav and nav.count("…") == 2
+
+
 def test_the_page_costs_the_same_number_of_queries_for_5_or_25_reports(client, cast, cycle):
     client.force_login(cast.office)
     client.get("/delivery/review/?show=all")                       # warm the per-process caches
