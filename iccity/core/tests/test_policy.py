@@ -77,6 +77,7 @@ GENERAL = {
     "complaints.file": EVERYBODY,
     "workspaces.view_office_desk": OFFICE,
     "workspaces.view_taskforce_desk": TASK_FORCES,
+    "workspaces.use_desk": NOBODY,  # always about one desk (below)
     "portal.view_portal": EVERYBODY,
     "places.set_coordinates": OFFICE,
     "complaints.track": EVERYBODY,
@@ -130,6 +131,7 @@ CASES = {
 def _object_states():
     from iccity.delivery.models import Notice
     from iccity.reports.models import LedgerImport
+    from iccity.workspaces.registry import Desk
 
     return {
         ("delivery.read_notice", "a notice to the unit"): (Notice(unit_id=UNIT), READERS | UNIT_STAFF),
@@ -140,6 +142,10 @@ def _object_states():
                                                                        OFFICE | {"liaison"}),
         ("reports.discard_ledger_import", "uploaded by the unit head"): (LedgerImport(uploaded_by_id=5),
                                                                          OFFICE | {"unit_head"}),
+        ("workspaces.use_desk", "the office desk"): (Desk("office", "办公室工作台", "/"), OFFICE),
+        ("workspaces.use_desk", "the task-force desk"): (Desk("taskforce", "专班工作台", "/"), TASK_FORCES),
+        ("workspaces.use_desk", "the leader's desk"): (Desk("leader", "领导摘要", "/"), {"leader"}),
+        ("workspaces.use_desk", "the unit desk"): (Desk("unit", "单位工作台", "/"), UNIT_STAFF),
     }
 
 
@@ -148,6 +154,8 @@ OBJECT_STATES = [
     ("reports.export_ledger", "the unit's ledger"), ("reports.export_ledger", "another unit's ledger"),
     ("reports.discard_ledger_import", "uploaded by the liaison"),
     ("reports.discard_ledger_import", "uploaded by the unit head"),
+    ("workspaces.use_desk", "the office desk"), ("workspaces.use_desk", "the task-force desk"),
+    ("workspaces.use_desk", "the leader's desk"), ("workspaces.use_desk", "the unit desk"),
 ]
 
 
