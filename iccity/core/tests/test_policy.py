@@ -96,7 +96,8 @@ GENERAL = {
     "reports.generate_document": OFFICE,
     "reports.use_ledger": LEDGER_USERS,
     "reports.export_ledger": LEDGER_USERS,  # the whole ledger or one's own unit's (one unit's: below)
-    "reports.discard_ledger_import": NOBODY,  # always about one uploaded ledger (below)
+    "reports.import_ledger": NOBODY,  # always about the export the file came from (below)
+    "reports.decide_ledger_import": NOBODY,  # always about one uploaded ledger (below)
     "credit.view_disclosure": EVERYBODY,
     "credit.manage": OFFICE,
     "consumption.view_dashboard": SIGNED_IN,
@@ -130,7 +131,7 @@ CASES = {
 # Object states of the other object permissions: whose notice, which unit's ledger, who uploaded a ledger.
 def _object_states():
     from iccity.delivery.models import Notice
-    from iccity.reports.models import LedgerImport
+    from iccity.reports.models import LedgerExport, LedgerImport
     from iccity.workspaces.registry import Desk
 
     return {
@@ -138,10 +139,13 @@ def _object_states():
         ("delivery.read_notice", "a notice to another unit"): (Notice(unit_id=OTHER_UNIT), READERS),
         ("reports.export_ledger", "the unit's ledger"): (Unit(pk=UNIT), LEDGER_USERS),
         ("reports.export_ledger", "another unit's ledger"): (Unit(pk=OTHER_UNIT), READERS | TASK_FORCES),
-        ("reports.discard_ledger_import", "uploaded by the liaison"): (LedgerImport(uploaded_by_id=6),
-                                                                       OFFICE | {"liaison"}),
-        ("reports.discard_ledger_import", "uploaded by the unit head"): (LedgerImport(uploaded_by_id=5),
-                                                                         OFFICE | {"unit_head"}),
+        ("reports.import_ledger", "the unit's export"): (LedgerExport(unit_id=UNIT), OFFICE | UNIT_STAFF),
+        ("reports.import_ledger", "another unit's export"): (LedgerExport(unit_id=OTHER_UNIT), OFFICE),
+        ("reports.import_ledger", "the whole ledger's export"): (LedgerExport(unit_id=None), LEDGER_USERS),
+        ("reports.decide_ledger_import", "uploaded by the liaison"): (LedgerImport(uploaded_by_id=6),
+                                                                      OFFICE | {"liaison"}),
+        ("reports.decide_ledger_import", "uploaded by the unit head"): (LedgerImport(uploaded_by_id=5),
+                                                                        OFFICE | {"unit_head"}),
         ("workspaces.use_desk", "the office desk"): (Desk("office", "办公室工作台", "/"), OFFICE),
         ("workspaces.use_desk", "the task-force desk"): (Desk("taskforce", "专班工作台", "/"), TASK_FORCES),
         ("workspaces.use_desk", "the leader's desk"): (Desk("leader", "领导摘要", "/"), {"leader"}),
@@ -152,8 +156,10 @@ def _object_states():
 OBJECT_STATES = [
     ("delivery.read_notice", "a notice to the unit"), ("delivery.read_notice", "a notice to another unit"),
     ("reports.export_ledger", "the unit's ledger"), ("reports.export_ledger", "another unit's ledger"),
-    ("reports.discard_ledger_import", "uploaded by the liaison"),
-    ("reports.discard_ledger_import", "uploaded by the unit head"),
+    ("reports.import_ledger", "the unit's export"), ("reports.import_ledger", "another unit's export"),
+    ("reports.import_ledger", "the whole ledger's export"),
+    ("reports.decide_ledger_import", "uploaded by the liaison"),
+    ("reports.decide_ledger_import", "uploaded by the unit head"),
     ("workspaces.use_desk", "the office desk"), ("workspaces.use_desk", "the task-force desk"),
     ("workspaces.use_desk", "the leader's desk"), ("workspaces.use_desk", "the unit desk"),
 ]

@@ -86,7 +86,6 @@ def _display(value) -> str:
 def do_preview_ledger_import(data: bytes, filename: str, actor) -> LedgerImport:
     """Check every cell of an uploaded ledger and record what applying it would change. Nothing is applied."""
     actor = as_actor(actor)
-    policy.check_actor(actor, "reports.use_ledger")  # each row is then judged by the delivery rights
     if not data:
         raise ActionRefused("上传的文件是空的")
     try:
@@ -96,8 +95,7 @@ def do_preview_ledger_import(data: bytes, filename: str, actor) -> LedgerImport:
     export = LedgerExport.objects.select_related("unit").filter(token=token).first()
     if export is None:
         raise ActionRefused(f"找不到导出编号 {token} 对应的台账导出记录：请使用本系统导出的台账")
-    if export.unit_id and not (actor.office_admin or export.unit_id in actor.units):
-        raise PermissionDenied(f"这是“{export.unit.name}”的台账，您不能导入")
+    policy.check_actor(actor, "reports.import_ledger", export)  # each row is then judged by the delivery rights
     preview = build_preview(export, file_rows, Scope.of(actor), clock.today())
     ledger_import = LedgerImport.objects.create(
         export=export, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), preview=preview,
@@ -284,14 +282,12 @@ def do_apply_ledger_import(ledger_import: LedgerImport, actor) -> LedgerImport:
     """Apply the previewed changes in one transaction. Rows changed in iccity since the export (also after the preview)
     are listed as conflicts and skipped. Any refusal rolls everything back. Applying twice is refused."""
     actor = as_actor(actor)
-    policy.check_actor(actor, "reports.use_ledger")  # each row is then judged by the delivery rights
+    policy.check_actor(actor, "reports.decide_ledger_import", ledger_import)  # rows: judged by the delivery rights
     claimed = LedgerImport.objects.filter(pk=ledger_import.pk, state=LedgerImportState.PREVIEWED).update(
         state=LedgerImportState.APPLIED, applied_at=clock.now())
     current_state = LedgerImport.objects.select_related("export__unit").get(pk=ledger_import.pk)
     if not claimed:
         raise ConflictError(f"该台账当前状态为“{current_state.get_state_display()}”，不能重复导入")
-    if actor.user is None or not (actor.office_admin or current_state.uploaded_by_id == actor.user.pk):
-        raise PermissionDenied("只有上传该台账的人或领导小组办公室可以确认导入")
     preview = dict(current_state.preview)
     if preview.get("errors"):
         raise ActionRefused(f"台账中有 {len(preview['errors'])} 处错误，请修改后重新上传，本次未导入任何内容")
@@ -355,7 +351,7 @@ def _run(changes: list[dict], scope: Scope) -> None:
 @transaction.atomic
 def do_discard_ledger_import(ledger_import: LedgerImport, actor) -> LedgerImport:
     actor = as_actor(actor)
-    policy.check_actor(actor, "reports.discard_ledger_import", ledger_import)
+    policy.check_actor(actor, "reports.decide_ledger_import", ledger_import)
     if not LedgerImport.objects.filter(pk=ledger_import.pk, state=LedgerImportState.PREVIEWED).update(
             state=LedgerImportState.DISCARDED):
         raise ConflictError("该台账已导入或已放弃")
