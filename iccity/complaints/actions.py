@@ -153,6 +153,7 @@ def do_register_case(data: dict, *, actor=None, channel: str = "web", extra_flag
     """Validate and register a submission; a complaint-and-report ("both") becomes two linked cases. Each case is
     routed (or sent to ODR negotiation when ``odr`` is set). Raises ``SubmissionInvalid``. ``extra_flags``: flags
     the caller judged (the public page's anti-stuffing check)."""
+    # Public: anybody may file (SAMR Order 121); no right to check, the submission rules are the limits.
     received_at, today = clock.now(), clock.today()
     try:
         years = int(rule_in_force(LIMITATION, today).value.get("years", 3))

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from . import public_cache
+from . import policy, public_cache
 from .models import AuditEvent
 
 
@@ -73,6 +73,7 @@ def do_save_reference_data(obj: models.Model, *, actor, changed_fields=(), creat
     """
     from django.db import transaction
 
+    policy.check_actor(actor, "core.manage_reference_data", obj)
     with transaction.atomic():
         before = None
         if not created and obj.pk:
@@ -88,6 +89,7 @@ def do_save_reference_data(obj: models.Model, *, actor, changed_fields=(), creat
 def do_delete_reference_data(obj: models.Model, *, actor) -> None:
     from django.db import transaction
 
+    policy.check_actor(actor, "core.manage_reference_data", obj)
     with transaction.atomic():
         record_audit(actor, f"{obj._meta.label_lower}.deleted", obj, note="管理后台")
         obj.delete()
@@ -113,6 +115,7 @@ def do_ensure_rules(rows, *, actor=None, note: str = "") -> list[str]:
 
     from .models import Rule
 
+    policy.check_actor(actor, "core.edit_rules")
     created = []
     with transaction.atomic():
         for row in rows:
@@ -152,6 +155,7 @@ def do_create_rule_version(*, key: str, title: str, value, effective_from, sourc
 
     from .models import Rule
 
+    policy.check_actor(actor, "core.edit_rules")
     if not (source or "").strip():
         raise ActionRefused("规则必须注明依据/来源")
     check_rule_dates(effective_from, effective_to)
@@ -177,6 +181,7 @@ def do_update_rule(rule, *, actor=None, **changes):
     """Change the dates, source or notes of one rule version; its key, version and value stay as they were."""
     from django.db import transaction
 
+    policy.check_actor(actor, "core.edit_rules", rule)
     unknown = set(changes) - set(RULE_EDITABLE)
     if unknown:
         raise ActionRefused("规则的键、版本和取值不能修改，请新建版本")

@@ -8,7 +8,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from . import clock
+from . import clock, policy
 from .actions import ActionRefused, record_audit
 from .identity import client_ip
 from .models_auth import UserSecurity
@@ -89,6 +89,7 @@ def do_unlock_login(*, actor, username: str | None = None, ip_address: str | Non
     """Release a lockout early (the office, after checking who it was). Returns how many attempt rows were cleared."""
     from axes.utils import reset
 
+    policy.check_actor(actor, "core.unlock_logins")
     if not username and not ip_address:
         raise ActionRefused("请指定要解锁的账号或地址")
     with transaction.atomic():
@@ -99,6 +100,7 @@ def do_unlock_login(*, actor, username: str | None = None, ip_address: str | Non
 
 
 def do_mark_password_must_change(user, *, actor=None, note: str = "") -> None:
+    # Only the system asks this (iccity bootstrap marks the initial password); no person's right to check.
     with transaction.atomic():
         UserSecurity.objects.update_or_create(user=user, defaults={"must_change_password": True})
         record_audit(actor, "auth.password.must_change", user, note=note or "下次登录须修改密码")

@@ -22,6 +22,7 @@ def do_rotate_data_key(*, actor=None, batch: int = 500) -> dict[str, int]:
     """Decrypt every encrypted value with any configured key and write it back with the first key, so the old keys
     can then be removed from ``ICCITY_DATA_KEYS``. Safe to run twice (the second run re-encrypts with the same key).
     Returns {model label: rows rewritten}."""
+    # Only the system runs this (``iccity privacy rotate-key`` on the server); no person's right to check.
     counts = {}
     for model, names in encrypted_fields().items():
         n = 0

@@ -10,28 +10,24 @@ from axes.helpers import get_client_username
 from django.conf import settings
 from django.db.models import Sum
 
+from . import policy
 from .identity_rules import LOGIN_LOCKOUT, SECOND_FACTOR, rule_value
 
 # The request being served, so signal handlers on auth models can name who changed a user (admin, self, system).
 current_request: contextvars.ContextVar = contextvars.ContextVar("iccity_current_request", default=None)
 
 
-# Roles live in orgs, above the kernel: orgs tells the kernel how to find a request's or a user's Actor (anything with
-# an ``office_admin`` flag) by filling this slot in OrgsConfig.ready().
-_actor_resolvers: dict[str, object] = {}
-
-
-def register_actor_resolver(*, for_request, for_user) -> None:
-    _actor_resolvers.update(request=for_request, user=for_user)
+# Roles live in orgs, above the kernel: the Actor behind a request or a user comes from the one person resolver orgs
+# registers with the authorization contract (``policy.set_person_resolver``), so identity and policy agree on who acts.
 
 
 def request_actor(request):
-    """The request's Actor (computed once per request by the resolver orgs registered)."""
-    return _actor_resolvers["request"](request)
+    """The request's Actor (computed once per request and cached on it by the resolver orgs registered)."""
+    return policy.person_for(request)
 
 
 def user_actor(user):
-    return _actor_resolvers["user"](user)
+    return policy.person_for(user)
 
 
 def current_actor():

@@ -21,8 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import clock, words
-from .identity import request_actor
+from . import clock, policy, words
 from .models import AuditEvent
 from .registries import audit_task_scopes
 from .web import forbidden
@@ -145,7 +144,7 @@ def _xlsx(events, filename: str):
 def export(request, fmt: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), login_url=_login_url())
-    if not request_actor(request).office_admin:
+    if not policy.may(request, "core.export_audit"):
         return forbidden(request, _("只有领导小组办公室管理员可以导出操作记录"))
     form = ExportFilterForm(request.GET)
     if not form.is_valid():

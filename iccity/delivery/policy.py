@@ -26,12 +26,24 @@ def _reviews_something(person, obj=None) -> bool:
     return person.office_admin or bool(person.task_forces) or bool(person.head_of)
 
 
+def _reads_notice(person, obj=None) -> bool:
+    """A notice: its unit's staff, or those who read everything; all one's notices at once: a person with a unit."""
+    if obj is None:
+        return person.user is not None and bool(person.units)
+    return obj.unit_id in person.units or person.reads_everything
+
+
 def register() -> None:
+    from .models import Notice
+
     for perm in Perm:
         policy.register(CODES[perm], LABELS[perm], DENIED_MESSAGES[perm], _predicate(perm),
                         kinds=OBJECT_KINDS.get(perm, policy.ANY),
                         queryset_filter=(lambda qs, person: visible_reports(person, qs)) if perm == Perm.VIEW_REPORT else None)
     policy.register("delivery.view_my_tasks", "我的任务", "请先登录", signed_in, kinds=policy.ANY)
+    policy.register("delivery.read_notice", "标记通知已读", "只能标记本单位的通知", _reads_notice,
+                    kinds=(Notice, type(None)))
+    policy.register("delivery.set_notice_preferences", "通知接收方式", "请先登录", signed_in, kinds=policy.ANY)
     policy.register("delivery.view_review_queue", "审核", "只有单位负责人、专班和领导小组办公室可以使用审核队列", _reviews_something,
                     kinds=policy.ANY)
 

@@ -32,6 +32,10 @@ def register() -> None:
                     kinds=policy.ANY, error=ActionRefused)
     policy.register("evaluation.adjust_scores", "手工计分", "只有领导小组办公室可以录入或撤销手工计分事项", is_office,
                     kinds=policy.ANY, error=ActionRefused)
+    policy.register("evaluation.run_scoring", "计算考评得分", "只有领导小组办公室可以计算考评得分", is_office,
+                    kinds=policy.ANY, error=ActionRefused)
+    policy.register("evaluation.refresh_lights", "刷新任务亮灯", "只有领导小组办公室可以刷新任务亮灯", is_office,
+                    kinds=policy.ANY, error=ActionRefused)
     policy.register("evaluation.view_scores", "考评排名", "只有领导小组办公室、区领导和专班负责人可以查看考评排名",
                     sees_scores, kinds=policy.ANY)
     navigation.register("public", "建设进展", "evaluation:public", "evaluation.view_public_progress", order=10)

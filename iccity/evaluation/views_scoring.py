@@ -16,7 +16,6 @@ from iccity.core.rules import RuleMissing, rule_value
 from iccity.delivery.models import Report, WorkItem
 from iccity.orgs.models import Unit
 from iccity.core.policy import may, requires
-from iccity.orgs.permissions import actor_for, office_required
 
 from . import scoring
 from .actions.scoring import do_add_score_adjustment, do_score_period, do_withdraw_score_adjustment
@@ -45,12 +44,12 @@ def league(request):
         error = f"{period} 尚未计分"
     return render(request, "evaluation/scoring/league.html", {
         "nav": "league", "run": run, "rows": rows, "periods": scoring.scored_periods(), "error": error,
-        "can_score": actor_for(request).office_admin, "period": period or (run.period if run else ""),
+        "can_score": may(request, "evaluation.run_scoring"), "period": period or (run.period if run else ""),
     }, status=400 if error and period and run is None else 200)
 
 
 @require_POST
-@office_required
+@requires("evaluation.run_scoring")
 def score(request):
     try:
         run = do_score_period(request.POST.get("period", ""), actor=request.user)
@@ -126,7 +125,7 @@ def _manual_rows() -> list[dict]:
         return []
 
 
-@office_required
+@requires("evaluation.adjust_scores")
 def adjustments(request):
     rows = _manual_rows()
     form = AdjustmentForm(request.POST or None, rows=rows)
@@ -148,7 +147,7 @@ def adjustments(request):
 
 
 @require_POST
-@office_required
+@requires("evaluation.adjust_scores")
 def withdraw_adjustment(request, pk):
     adj = get_object_or_404(ScoreAdjustment, pk=pk)
     try:

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import ActionRefused, record_audit
 
 from .lunar import check_rule
@@ -43,6 +43,7 @@ def _check_event(event: Event) -> None:
 def do_save_event(event: Event, *, actor, created: bool, save=None, note: str = "") -> Event:
     """Create or edit an event (admin, loader). A material change raises its revision, hence the SEQUENCE of every
     occurrence in the feed."""
+    policy.check_actor(actor, "events.manage_events", event)
     _check_event(event)
     with transaction.atomic():
         before = None
@@ -60,6 +61,7 @@ def do_save_event(event: Event, *, actor, created: bool, save=None, note: str = 
 def do_generate_occurrences(event: Event, years, *, actor=None, note: str = "") -> list[Occurrence]:
     """Turn the event's yearly rule into Occurrence rows for ``years``. Safe to run again: an existing row keeps its
     UID; its dates follow a changed rule (SEQUENCE raised) unless it was rescheduled by hand."""
+    policy.check_actor(actor, "events.manage_events", event)
     if event.date_rule == DateRule.NONE:
         raise ActionRefused(f"“{event.name}”没有按年重复的日期规则，请逐次录入场次。")
     touched = []
@@ -96,6 +98,7 @@ def do_add_occurrence(event: Event, *, starts_on: dt.date, ends_on: dt.date, edi
                       note: str = "", sources: str = "", internal_note: str = "", is_published: bool = True,
                       actor=None, audit_note: str = "") -> Occurrence:
     """A dated edition given by a source (an exhibition's dates, a lantern show's announced opening)."""
+    policy.check_actor(actor, "events.manage_events", event)
     _check_dates(starts_on, ends_on)
     with transaction.atomic():
         occ = Occurrence.objects.create(event=event, year=starts_on.year, starts_on=starts_on, ends_on=ends_on,
@@ -109,6 +112,7 @@ def do_add_occurrence(event: Event, *, starts_on: dt.date, ends_on: dt.date, edi
 def do_confirm_occurrence(occ: Occurrence, *, edition: str | None = None, note: str | None = None,
                           sources: str | None = None, actor=None) -> Occurrence:
     """Record that the organiser announced this edition (dates as the rule gave them)."""
+    policy.check_actor(actor, "events.manage_events", occ)
     with transaction.atomic():
         occ = Occurrence.objects.select_for_update().get(pk=occ.pk)
         if occ.cancelled_at:
@@ -128,6 +132,7 @@ def do_confirm_occurrence(occ: Occurrence, *, edition: str | None = None, note: 
 def do_annotate_occurrence(occ: Occurrence, *, edition: str | None = None, note: str | None = None,
                            sources: str | None = None, confirmed: bool | None = None, actor=None) -> Occurrence:
     """Edit the public details of an edition (届次, note, sources, whether the dates are announced)."""
+    policy.check_actor(actor, "events.manage_events", occ)
     with transaction.atomic():
         occ = Occurrence.objects.select_for_update().get(pk=occ.pk)
         before = {"edition": occ.edition, "note": occ.note, "confirmed": occ.confirmed}
@@ -145,6 +150,7 @@ def do_annotate_occurrence(occ: Occurrence, *, edition: str | None = None, note:
 
 def do_reschedule_occurrence(occ: Occurrence, *, starts_on: dt.date, ends_on: dt.date, reason: str,
                              actor=None) -> Occurrence:
+    policy.check_actor(actor, "events.manage_events", occ)
     _check_dates(starts_on, ends_on)
     if not reason.strip():
         raise ActionRefused("请说明改期原因。")
@@ -163,6 +169,7 @@ def do_reschedule_occurrence(occ: Occurrence, *, starts_on: dt.date, ends_on: dt
 
 def do_cancel_occurrence(occ: Occurrence, *, reason: str, actor=None) -> Occurrence:
     """Cancel one edition: it stays in the feed as STATUS:CANCELLED with a higher SEQUENCE, never deleted."""
+    policy.check_actor(actor, "events.manage_events", occ)
     if not reason.strip():
         raise ActionRefused("请说明取消原因。")
     with transaction.atomic():

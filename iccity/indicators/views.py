@@ -14,8 +14,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import render
 
 from iccity.core.public_cache import public_page
-from iccity.core.policy import requires
-from iccity.orgs.permissions import actor_for
+from iccity.core.policy import may, requires
 
 from . import progress
 from .forms import CatalogueFilterForm
@@ -78,7 +77,7 @@ def catalogue(request):
         "nav": "indicators", "form": form, "frameworks": frameworks, "framework": framework, "sections": sections,
         "q": q, "wanted": wanted, "count": len(judged),
         "overall": [(c, progress.LABELS[c], overall[c]) for c in progress.LABELS if overall[c]],
-        "can_import": actor_for(request).office_admin,
+        "can_import": may(request, "indicators.import_data"),
     }
     if request.htmx and request.htmx.target == "catalogue-results":
         return render(request, "indicators/_catalogue_results.html", context)

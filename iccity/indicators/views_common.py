@@ -1,5 +1,5 @@
 """What every indicator page shares: who may see what (anonymous people see published indicators and adopted
-targets only), the office-only decorator, and number formatting for charts and downloads."""
+targets only), and number formatting for charts and downloads."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,15 +8,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from iccity.orgs.permissions import actor_for
-from iccity.orgs.permissions import office_required as _office_required
 
 from .models import Indicator, TargetStatus
 
 BREAKDOWN_LABELS = {"town": "镇街", "district": "商圈", "category": "品类", "": "合计"}
 COMPARATOR_TEXT = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "=": "达到"}
-
-
-office_required = _office_required(message="只有领导小组办公室工作人员可以录入指标数据")
 
 
 def is_public(request) -> bool:

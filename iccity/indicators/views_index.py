@@ -13,16 +13,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import ActionRefused
-from iccity.orgs.permissions import actor_for
 
 from . import composite
 from .actions.editions import BY_LABELS, available_units, do_create_edition
 from .forms import EditionForm
 from .models import IndexEdition, Indicator, Release
 from .views import DEFAULT_FRAMEWORK
-from .views_common import is_public, office_required
+from .views_common import is_public
 
 SENSITIVITY = {"shift": 0.2, "runs": 500, "spread": 0.2, "seed": 0}
 # Presets a person can choose without writing a weights spec; the API takes any spec.
@@ -61,7 +60,7 @@ def _form(data=None) -> EditionForm:
 
 def edition_list(request, form=None):
     editions = _public_filter(request, list(IndexEdition.objects.select_related("framework", "created_by")))
-    can_create = actor_for(request).office_admin
+    can_create = policy.may(request, "indicators.create_edition")
     for e in editions:
         e.unit_count = len(e.inputs.get("units", []))
         e.method_text = _method_text(e.method, e.weights)
@@ -72,7 +71,7 @@ def edition_list(request, form=None):
 
 
 @require_POST
-@office_required
+@policy.requires("indicators.create_edition")
 def edition_create(request):
     form = _form(request.POST)
     if form.is_valid():

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from iccity.core import policy
 from iccity.core.actions import ActionRefused
 from iccity.core.exports import safe_row
 from iccity.core.public_cache import public_page
-from iccity.orgs.permissions import actor_for
 from iccity.plans.models import Task
 
 from . import progress
@@ -32,7 +32,7 @@ from .forms import AREAS, ObservationForm
 from .models import Indicator, IndicatorTarget, Observation, TargetKind
 from .models.catalogue import Frequency, Publication, ValueKind
 from .views_common import (
-    breakdown_label, feed_notes, indicator_or_404, number, office_required, plain, target_text, visible_targets,
+    breakdown_label, feed_notes, indicator_or_404, number, plain, target_text, visible_targets,
 )
 
 DEFAULT_AREA = AREAS[0]
@@ -236,8 +236,9 @@ def _latest_tasks(tasks) -> list:
 @public_page(reads=("indicators", "plans", "orgs", "consumption"))
 def detail(request, code, *, form=None, form_errors=()):
     context = indicator_context(request, code)
-    can_edit = actor_for(request).office_admin
-    context.update({"nav": "indicators", "can_edit": can_edit, "form_errors": list(form_errors)})
+    can_edit = policy.may(request, "indicators.import_data")
+    context.update({"nav": "indicators", "can_edit": can_edit, "can_publish": policy.may(request, "indicators.publish"),
+                    "form_errors": list(form_errors)})
     if can_edit:
         sel = context["sel"]
         context["form"] = form or ObservationForm(initial={"area": sel.area, "breakdown_kind": sel.breakdown[0],
@@ -323,7 +324,7 @@ def download_xlsx(request, code):
 # ---------------------------------------------------------------- office: one value
 
 @require_POST
-@office_required
+@policy.requires("indicators.import_data")
 def add_observation(request, code):
     """One value through the same checks as a file upload; the release is reused when it already exists."""
     indicator = indicator_or_404(request, code)
@@ -350,7 +351,7 @@ def add_observation(request, code):
 
 
 @require_POST
-@office_required
+@policy.requires("indicators.publish")
 def set_published(request, code):
     """公开发布 / 取消公开 by the office (audited with its reason)."""
     from .actions.publication import do_set_published

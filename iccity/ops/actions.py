@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import record_audit
 
 from .models import JobLease, JobRun
@@ -25,6 +25,7 @@ def _ensure_lease_row(name: str) -> None:
         pass  # another worker created it at the same moment: fine, it is the same free row
 
 
+# Leases and run bookkeeping are the worker's own (the system): no person acts, so no right is asked.
 def do_acquire_lease(name: str, holder: str, ttl: dt.timedelta) -> bool:
     """Take the job's lease when it is free or expired. Exactly one of several concurrent callers gets True: the
     UPDATE's WHERE is evaluated by the database under its row (PostgreSQL) or database (SQLite) write lock."""
@@ -73,6 +74,7 @@ def do_finish_run(run: JobRun, *, ok: bool, output: str = "", error: str = "") -
 def do_purge_runs(days: int = 180, *, actor=None) -> int:
     """Delete finished run records older than ``days``; the latest successful run of each job is always kept, so
     health checks never lose their reference."""
+    policy.check_actor(actor, "ops.run_maintenance")
     if days < 1:
         raise ValueError("days must be positive")
     cutoff = clock.now() - dt.timedelta(days=days)
@@ -87,7 +89,8 @@ def do_purge_runs(days: int = 180, *, actor=None) -> int:
 
 @transaction.atomic
 def do_record_backup(path, files: int, size: int, encrypted: bool, removed, *, actor=None) -> None:
-    """A backup is a security-relevant event (等保: data leaves the database): kept in the audit trail."""
+    """A backup is a security-relevant event (等保: data leaves the database): kept in the audit trail. The right was
+    asked when ``backup.create_backup`` started, before anything was written."""
     record_audit(actor, "ops.backup.created", after={
         "archive": path.name, "files": files, "bytes": size, "encrypted": encrypted,
         "removed": [p.name for p in removed]})
@@ -95,5 +98,6 @@ def do_record_backup(path, files: int, size: int, encrypted: bool, removed, *, a
 
 @transaction.atomic
 def do_record_restore(path, files: dict, mismatched: dict, *, actor=None) -> None:
+    """The right was asked when ``restore.restore`` started, before anything was overwritten."""
     record_audit(actor, "ops.backup.restored", after={
         "archive": path.name, "files": files, "row_count_mismatches": {k: list(v) for k, v in mismatched.items()}})

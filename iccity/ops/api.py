@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from iccity.orgs.permissions import actor_for
+from iccity.core import policy
 
 from .status import job_statuses
 
@@ -27,7 +27,7 @@ class JobOut(Schema):
 
 @router.get("/jobs", response=list[JobOut], auth=django_auth, summary="定时任务：计划、上次运行、上次成功、是否逾期")
 def jobs(request):
-    if not actor_for(request).office_admin:
+    if not policy.may(request, "ops.view_jobs"):
         raise HttpError(403, "只有领导小组办公室工作人员可以查看定时任务")
     return [JobOut(name=s.job.name, label=s.job.label, schedule=s.job.schedule.describe(),
                    last_run_at=s.last_run.started_at if s.last_run else None,

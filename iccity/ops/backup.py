@@ -30,7 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from iccity.core import clock
+from iccity.core import clock, policy
 
 from . import crypto, database
 
@@ -146,6 +146,7 @@ def _archive_name(directory: Path, encrypted: bool) -> Path:
 
 def create_backup(directory: Path | None = None, *, keep: int | None = None, passphrase: str | None = None,
                   actor=None) -> BackupResult:
+    policy.check_actor(actor, "ops.run_maintenance")
     directory = Path(directory or backup_dir())
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)

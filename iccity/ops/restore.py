@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from iccity.core import policy
+
 from . import crypto, database
 from .backup import consumption_dir, media_root
 from .database import BackupError
@@ -141,6 +143,7 @@ class RestoreReport:
 
 def restore(archive: Path, *, force: bool = False, passphrase: str | None = None, actor=None) -> RestoreReport:
     """Restore into an empty installation (database without data rows, empty media and lake); ``force`` overwrites."""
+    policy.check_actor(actor, "ops.run_maintenance")
     if not force:
         empty, full = database.is_empty()
         if not empty:

@@ -83,22 +83,3 @@ def actor_for(request) -> Actor:
         request._iccity_actor = cached
     return cached
 
-
-def office_required(view=None, *, message: str = "只有领导小组办公室工作人员可以执行此操作"):
-    """View decorator: only the leading-group office. Anonymous users go to the login page (htmx calls get 403)."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-    from django.core.exceptions import PermissionDenied
-
-    def decorate(func):
-        @wraps(func)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated and not request.htmx:
-                return redirect_to_login(request.get_full_path())
-            if not actor_for(request).office_admin:
-                raise PermissionDenied(message)
-            return func(request, *args, **kwargs)
-        return wrapper
-
-    return decorate(view) if view is not None else decorate

@@ -1,5 +1,6 @@
-"""orgs in the authorization contract: the resolver from a user or request to the Actor (the one "person" type of
-``core.policy``), and the permissions orgs owns."""
+"""orgs in the authorization contract: the one resolver from a user or request to the Actor (the one "person" type of
+``core.policy``; ``core.identity`` asks the same resolver for the second factor, the unlock page and the audit
+export), and the permissions orgs owns."""
 from __future__ import annotations
 
 from iccity.core import navigation, policy

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from iccity.core import policy
 from iccity.core.actions import ActionRefused, record_audit
 
 from . import geo
@@ -45,6 +46,7 @@ def read_places_file(path: Path = PLACES_FILE) -> dict:
 def do_load_places(data: dict | None = None, *, actor=None, note: str = "") -> list[str]:
     """Create the tags and places in ``data`` that do not exist yet (by name), with their sources. Safe to run again;
     never edits an existing place, so the office's later corrections stay. Returns the names created."""
+    policy.check_actor(actor, "places.manage_places")
     data = read_places_file() if data is None else data
     kinds, services = set(PlaceKind.values), set(ServiceKind.values)
     rows = data.get("place", [])
@@ -84,6 +86,7 @@ def do_load_places(data: dict | None = None, *, actor=None, note: str = "") -> l
 
 def do_create_service_point(*, name: str, service_kind: str, latitude, longitude, town: str = "",
                             district: Place | None = None, actor=None, note: str = "") -> Place:
+    policy.check_actor(actor, "places.manage_places")
     if service_kind not in ServiceKind.values:
         raise ActionRefused(f"服务业态无效：{service_kind}")
     _check_point(latitude, longitude)
@@ -102,6 +105,7 @@ def do_create_service_point(*, name: str, service_kind: str, latitude, longitude
 
 def do_create_community(*, name: str, town: str, latitude, longitude, households=None, source: str = "",
                         actor=None, note: str = "") -> Community:
+    policy.check_actor(actor, "places.manage_places")
     _check_point(latitude, longitude)
     if latitude is None:
         raise ActionRefused("社区须有坐标。")
@@ -170,6 +174,7 @@ def _apply(place: Place, lat: Decimal, lon: Decimal, source: str, confidence: st
 
 def do_set_place_coordinates(place: Place, *, latitude, longitude, source: str, confidence: str = "",
                              actor=None, note: str = "") -> Place:
+    policy.check_actor(actor, "places.set_coordinates", place)
     lat, lon, source = check_coordinates(latitude, longitude, source)
     with transaction.atomic():
         place = Place.objects.select_for_update().get(pk=place.pk)
@@ -247,6 +252,7 @@ def preview_coordinates_csv(data: bytes) -> list[CsvRow]:
 
 def do_import_place_coordinates(data: bytes, *, actor=None, note: str = "") -> list[Place]:
     """Apply a checked file: every row or none. The file is checked again here, so a preview cannot go stale."""
+    policy.check_actor(actor, "places.set_coordinates")
     rows = preview_coordinates_csv(data)
     bad = [r for r in rows if r.errors]
     if bad:
@@ -266,6 +272,7 @@ SOURCED_POINTS_FILE = Path(__file__).parent / "data" / "xiqing-coordinates.toml"
 
 def do_fill_sourced_coordinates(*, actor=None, note: str = "") -> list[str]:
     """Give the sourced points of ``xiqing-coordinates.toml`` to places that still have none (safe to run again)."""
+    policy.check_actor(actor, "places.set_coordinates")
     points = read_places_file(SOURCED_POINTS_FILE).get("point", [])
     filled = []
     for point in points:

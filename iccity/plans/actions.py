@@ -249,6 +249,7 @@ def do_start_import(data: bytes, filename: str, *, actor=None, plan_slug: str | 
     parse as it is, which the audit record says), else keep it as an ``ImportDraft`` for review. Nothing is
     written when the document cannot be parsed."""
     from .parsing import parse_document
+    policy.check_actor(actor, "plans.import_plan")
     from .rules import review_threshold
 
     max_bytes = settings.ICCITY_MAX_UPLOAD_BYTES

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from iccity.core import words
-from iccity.core.policy import requires
+from iccity.core.policy import may, requires
 from iccity.core.actions import history_for
 from iccity.core.models import AuditEvent
 from iccity.core.public_cache import public_page
@@ -26,7 +26,6 @@ from iccity.orgs.models import UnitType
 from .actions import XIQING_PLAN_SLUG, do_set_assignment_role, do_start_import
 from .diff import diff_versions, previous_version
 from .forms import MatrixFilterForm, PlanUploadForm, RoleOverrideForm
-from iccity.orgs.permissions import actor_for, office_required
 
 from .models import Assignment, AssignmentRole, ImportDraft, Plan, PlanVersion, Task, TaskKind
 from .parsing import PlanParseError
@@ -167,7 +166,7 @@ def task_detail(request, slug, key):
     assignment_ids = [a.pk for a in task.assignments.all()]
     if request.htmx and request.GET.get("partial") == "history":
         return render(request, "plans/_history.html", {"history": _task_history(task, assignment_ids)})
-    can_edit = actor_for(request).office_admin
+    can_edit = may(request, "plans.import_plan")
     if can_edit:
         for a in task.listed:
             a.form = RoleOverrideForm(initial={"role": a.role}, prefix=f"a{a.pk}")
@@ -181,7 +180,7 @@ def task_detail(request, slug, key):
 
 
 @require_POST
-@office_required
+@requires("plans.import_plan")
 def set_role(request, slug, key, pk):
     assignment = get_object_or_404(
         Assignment.objects.select_related("unit", "task__version__plan"),
@@ -292,7 +291,7 @@ def versions(request, slug):
              .annotate(task_count=Count("tasks", filter=Q(tasks__kind=TaskKind.TASK)))
              .order_by("-number"))
     return render(request, "plans/versions.html", {"nav": "versions", "plan": plan, "items": items,
-                                                   "can_import": actor_for(request).office_admin})
+                                                   "can_import": may(request, "plans.import_plan")})
 
 
 def version_diff(request, slug, number):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from iccity.orgs.permissions import office_required
+from iccity.core.policy import requires
 
 from .actions import do_commit_draft, do_correct_draft, do_discard_draft, low_confidence
 from .models import ImportDraft
@@ -31,7 +31,7 @@ def _segments(text: str, names: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
-@office_required
+@requires("plans.import_plan")
 def review(request, pk: int):
     draft = get_object_or_404(ImportDraft, pk=pk)
     tasks = draft.parsed.get("tasks") or []
@@ -54,7 +54,7 @@ def review(request, pk: int):
     })
 
 
-@office_required
+@requires("plans.import_plan")
 @require_POST
 def correct(request, pk: int):
     draft = get_object_or_404(ImportDraft, pk=pk)
@@ -72,7 +72,7 @@ def correct(request, pk: int):
     return redirect(reverse("plans:review", args=[draft.pk]) + f"#item-{request.POST.get('index', '')}")
 
 
-@office_required
+@requires("plans.import_plan")
 @require_POST
 def commit(request, pk: int):
     from .views import _after_import

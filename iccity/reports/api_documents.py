@@ -8,9 +8,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from iccity.core import policy
 from iccity.core.actions import ActionRefused
 from iccity.core.schemas import Error
-from iccity.orgs.permissions import actor_for
 
 from .actions.documents import do_generate_document, download_name
 from .models import DocumentKind, GeneratedDocument
@@ -41,7 +41,7 @@ class DocumentOut(Schema):
 
 
 def _office(request):
-    if not actor_for(request).office_admin:
+    if not policy.may(request, "reports.generate_document"):
         raise HttpError(403, "只有领导小组办公室工作人员可以生成和下载文书")
 
 

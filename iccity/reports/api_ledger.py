@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from iccity.core import policy
 from iccity.core.actions import ActionRefused, ConflictError
 from iccity.orgs.models import Unit
 from iccity.orgs.permissions import actor_for
@@ -56,8 +57,7 @@ def _refusals(call):
 
 def _own(request, pk: int) -> LedgerImport:
     imp = LedgerImport.objects.select_related("export").filter(pk=pk).first()
-    actor = actor_for(request)
-    if imp is None or not (actor.office_admin or imp.uploaded_by_id == request.user.pk):
+    if imp is None or not policy.may(request, "reports.decide_ledger_import", imp):
         raise HttpError(404, "找不到该台账导入")
     return imp
 

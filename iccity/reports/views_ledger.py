@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from iccity.core import policy
 from iccity.core.policy import requires
 from iccity.core.actions import ActionRefused
 from iccity.core.web import flash_refusal
@@ -88,7 +89,7 @@ def ledger_upload(request):
 
 def _own_import(request, pk) -> LedgerImport:
     ledger_import = get_object_or_404(LedgerImport.objects.select_related("export__unit", "uploaded_by"), pk=pk)
-    if not (request.scope.actor.office_admin or ledger_import.uploaded_by_id == request.user.pk):
+    if not policy.may(request.scope, "reports.decide_ledger_import", ledger_import):
         raise Http404("找不到该台账导入")
     return ledger_import
 

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import ActionRefused, record_audit
 
 from . import stuffing
@@ -33,6 +33,7 @@ def do_ensure_survey(definition: dict, *, actor=None, note: str = "") -> tuple[S
     """Create a questionnaire version from ``definition`` (code, version, title, source, method_note, dimensions:
     [{code, name, weight, items: [{code, indicator, text, weight}]}]) unless it exists: a stored version is never
     edited (answers refer to it); a changed questionnaire is a new version."""
+    policy.check_actor(actor, "surveys.manage_surveys")
     existing = Survey.objects.filter(code=definition["code"], version=definition.get("version", 1)).first()
     if existing:
         return existing, False
@@ -57,6 +58,7 @@ def do_ensure_survey(definition: dict, *, actor=None, note: str = "") -> tuple[S
 
 @transaction.atomic
 def do_ensure_area(code: str, name: str, *, actor=None, position: int = 0, place=None) -> SurveyArea:
+    policy.check_actor(actor, "surveys.manage_surveys")
     area, created = SurveyArea.objects.get_or_create(code=code, defaults={"name": name, "position": position,
                                                                           "place": place})
     if created:
@@ -68,6 +70,7 @@ def do_ensure_area(code: str, name: str, *, actor=None, position: int = 0, place
 @transaction.atomic
 def do_ensure_areas_from_places(*, actor=None) -> list[SurveyArea]:
     """One survey area per published 商圈 in ``places`` that has none yet (safe to run again; never renames)."""
+    policy.check_actor(actor, "surveys.manage_surveys")
     from iccity.places.models import Place, PlaceKind
 
     created = []
@@ -94,6 +97,7 @@ def _decimal(value, label: str, low: Decimal, high: Decimal) -> Decimal:
 def do_create_wave(*, code: str, title: str, survey: Survey, areas, opens_on, closes_on, actor=None,
                    margin_of_error="0.05", confidence="0.95", design_effect="1.4", expected_proportion="0.5",
                    parameters_source: str = "") -> Wave:
+    policy.check_actor(actor, "surveys.manage_surveys", survey)
     if closes_on < opens_on:
         raise ActionRefused("结束日期不能早于开始日期")
     if Wave.objects.filter(code=code).exists():
@@ -125,6 +129,7 @@ def do_submit_response(wave: Wave, area: SurveyArea, answers: dict, *, device_to
     ``client_ip`` and ``seconds_taken`` (from the public page) feed the anti-stuffing checks (``stuffing.py``): over
     the per-address cap the response is refused; with an anomaly flag it is stored but held out of the index until
     an office reviewer accepts it."""
+    # Public: anybody may answer an open wave (no right to check); the anti-stuffing rules below are the limits.
     if not wave.is_open():
         raise ActionRefused(f"本轮测评{wave.status_label()}，不能提交")
     if not wave.areas.filter(pk=area.pk).exists():
@@ -172,6 +177,7 @@ def do_submit_response(wave: Wave, area: SurveyArea, answers: dict, *, device_to
 @transaction.atomic
 def do_freeze_wave(wave: Wave, *, actor=None) -> Wave:
     """Freeze a closed wave's results, so later edits to weights or areas cannot change a published score."""
+    policy.check_actor(actor, "surveys.manage_surveys", wave)
     from .results import compute
 
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
@@ -222,7 +228,9 @@ def indicator_rows(wave: Wave) -> list[dict]:
 
 
 def do_publish_to_indicators(wave: Wave, *, actor=None):
-    """Push the frozen indices into the indicators module (its own checks; all rows or none)."""
+    """Push the frozen indices into the indicators module (its own checks, and its own right: importing indicator
+    data; all rows or none)."""
+    policy.check_actor(actor, "surveys.manage_surveys", wave)
     from iccity.indicators.actions.observations import do_push_observations
 
     wave = Wave.objects.get(pk=wave.pk)  # the stored freeze, not a caller's stale copy
@@ -247,12 +255,9 @@ REVIEW_DECISIONS = {"accepted": "通过，计入指数", "rejected": "不通过�
 @transaction.atomic
 def do_review_response(response: Response, decision: str, *, actor, note: str = "") -> Response:
     """An office reviewer's decision on a flagged response: accepted ones enter the index, rejected ones stay out."""
-    from iccity.orgs.permissions import Actor
-
+    policy.check_actor(actor, "surveys.review_responses", response)
     if decision not in REVIEW_DECISIONS:
         raise ActionRefused("审核结论只能是“通过”或“不通过”")
-    if not Actor.for_user(actor).office_admin:
-        raise ActionRefused("只有领导小组办公室可以审核异常答卷")
     response = Response.objects.select_for_update().select_related("wave").get(pk=response.pk)
     if not response.held:
         raise ActionRefused("该答卷没有异常标记，无需审核")

@@ -2,15 +2,16 @@
 person's roles (and so the desks offered) change only through ``orgs.actions``."""
 from __future__ import annotations
 
-from iccity.core.actions import ActionRefused
+from iccity.core import policy
 
-from .registry import SESSION_KEY, Desk, desks_for
+from .registry import SESSION_KEY, Desk, desk_named
 
 
 def do_switch_workspace(request, actor, code: str) -> Desk:
-    """Make ``code`` the session's active desk; refused unless the person has that desk."""
-    for desk in desks_for(actor):
-        if desk.code == code:
-            request.session[SESSION_KEY] = desk.code
-            return desk
-    raise ActionRefused("您没有该工作台的权限")
+    """Make ``code`` the session's active desk; refused (ActionRefused) unless the person has that desk. An unknown
+    or uninstalled desk is no Desk, which the contract denies like a desk the person lacks."""
+    desk = desk_named(code)
+    policy.check(actor, "workspaces.use_desk", desk)
+    assert desk is not None  # denied above
+    request.session[SESSION_KEY] = desk.code
+    return desk

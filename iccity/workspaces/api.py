@@ -8,9 +8,11 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from iccity.core import policy
 from iccity.orgs.permissions import actor_for
 
 from . import registry
+from .policy import OFFICE_DESK, TASKFORCE_DESK
 
 router = Router(tags=["工作台"])
 
@@ -48,8 +50,8 @@ def mine(request):
             for d in desks]
 
 
-def _sections(request, code: str, allowed: bool, message: str):
-    if not allowed:
+def _sections(request, code: str, permission: str, message: str):
+    if not policy.may(request, permission):
         raise HttpError(403, message)
     return [SectionOut(key=s.key, title=s.title, count=s.count, url=s.url, severity=s.severity,
                        rows=[RowOut(text=r.text, url=r.url, due=r.due, severity=r.severity, note=r.note) for r in s.rows])
@@ -58,10 +60,9 @@ def _sections(request, code: str, allowed: bool, message: str):
 
 @router.get("/office/items", response=list[SectionOut], auth=django_auth, summary="办公室工作台：今天需要办公室处理的事项")
 def office_items(request):
-    return _sections(request, registry.OFFICE, actor_for(request).office_admin,
-                     "只有领导小组办公室工作人员可以使用办公室工作台")
+    return _sections(request, registry.OFFICE, OFFICE_DESK, "只有领导小组办公室工作人员可以使用办公室工作台")
 
 
 @router.get("/taskforce/items", response=list[SectionOut], auth=django_auth, summary="专班工作台：本专班的任务、审核队列和单位报送")
 def taskforce_items(request):
-    return _sections(request, registry.TASKFORCE, bool(actor_for(request).task_forces), "只有专班成员可以使用专班工作台")
+    return _sections(request, registry.TASKFORCE, TASKFORCE_DESK, "只有专班成员可以使用专班工作台")

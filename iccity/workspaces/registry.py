@@ -141,6 +141,17 @@ class Desk:
     url: str
 
 
+def has_desk(person, desk: Desk) -> bool:
+    """The rule behind ``workspaces.use_desk`` (the contract's predicate)."""
+    return _has(desk.code, person)
+
+
+def desk_named(code: str) -> Desk | None:
+    """The desk ``code`` as installed (None for an unknown code or a desk whose page is not installed)."""
+    url = landing_url(code) if code in TITLES else None
+    return Desk(code, TITLES[code], url) if url else None
+
+
 def desks_for(actor) -> list[Desk]:
     """The desks this person may use, in priority order (a desk whose page is not installed is left out)."""
     out = []

@@ -9,6 +9,7 @@ import uuid
 import pyarrow.parquet as pq
 from django.db import transaction
 
+from iccity.core import policy
 from iccity.core.actions import record_audit
 
 from .. import storage
@@ -18,6 +19,7 @@ from ..ingest_merchants import write_table
 
 def do_ensure_calendar(start: dt.date, end: dt.date, *, actor=None) -> bool:
     """Cover start…end (plus whatever range is covered already). Returns True when the visible file changed."""
+    policy.check_actor(actor, "consumption.manage_data")
     with storage.writer_lock():
         current = storage.visible_files("calendar")
         old = pq.read_table(current[0]) if current else None

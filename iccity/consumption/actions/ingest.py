@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from iccity.core import clock, demo
+from iccity.core import clock, demo, policy
 from iccity.core import timefmt
 from iccity.core.actions import ActionRefused, record_audit
 
@@ -40,6 +40,7 @@ def do_ingest(paths: list[Path], kind: str, *, actor=None, progress: Callable[[i
     """Ingest CSV/Parquet ``paths`` of one ``kind``. Files already ingested (same SHA-256) are skipped; if all are,
     the run is recorded as ``duplicate`` and nothing changes. Bad rows go to the run's rejects CSV with reasons.
     Raises ActionRefused (Chinese message) for unusable input; the run is then recorded as failed."""
+    policy.check_actor(actor, "consumption.manage_data")
     if kind not in Kind.values:
         raise ActionRefused(f"未知的数据类型“{kind}”，应为 {'/'.join(Kind.values)}")
     paths = [Path(p) for p in paths]
@@ -228,6 +229,7 @@ def _month_end(month: str):
 def do_rebuild_rollups(*, actor=None) -> dict[str, int]:
     """Recompute every rollup month from the visible raw transactions and the current merchant snapshot (needed
     after merchant attributes such as 首店 tier or 老字号 change). Returns {kind: months written}."""
+    policy.check_actor(actor, "consumption.manage_data")
     with storage.writer_lock():
         storage.collect_garbage()
         run_id = f"rebuild-{timefmt.local(clock.now()):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -259,6 +261,7 @@ def _rebuild(run_id: str, work: Path) -> dict[str, dict[str, Path]]:
 def do_remove_demo_data(*, actor=None) -> int:
     """Take every run made from synthetic (示例) files out of the lake and the catalogue; rollups and the merchant
     snapshot are rebuilt from what remains. Returns the number of runs removed."""
+    policy.check_actor(actor, "consumption.manage_data")
     with storage.writer_lock():
         manifest = storage.read_manifest()
         demo_runs = {rid for rid, r in manifest["runs"].items() if r.get("demo")}

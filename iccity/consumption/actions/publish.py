@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import ActionRefused, record_audit
 from iccity.indicators.actions.observations import ImportOutcome, do_push_observations
 from iccity.core.periods import period_bounds
@@ -116,7 +116,9 @@ def feed_notes(codes) -> dict[str, str]:
 
 def do_publish_metrics(run, *, actor=None, engine: Engine | None = None, months: list[str] | None = None,
                        dry_run: bool = False) -> ImportOutcome:
-    """Publish the metrics of the months an ingestion run touched as one release (the run's vintage)."""
+    """Publish the metrics of the months an ingestion run touched as one release (the run's vintage). The rows go in
+    through indicators' import, which asks its own right (importing indicator data)."""
+    policy.check_actor(actor, "consumption.manage_data", run)
     from ..models import IngestionRun
 
     if run.effective_state() != IngestionRun.State.COMPLETE:

@@ -42,6 +42,8 @@ READERS = {"office", "leader"}
 TASK_FORCES = {"tf_lead", "tf_member"}
 UNIT_STAFF = {"unit_head", "liaison"}
 NOBODY: set[str] = set()
+OFFICE_OR_STAFF = {"office", "staff"}  # reference data: the office, or a system administrator in the admin
+LEDGER_USERS = READERS | TASK_FORCES | UNIT_STAFF
 
 # Asked without an object. Object permissions asked without their object are denied to everybody (fail closed).
 GENERAL = {
@@ -49,6 +51,9 @@ GENERAL = {
     "core.view_api_docs": {"staff", "office"},
     "core.unlock_logins": OFFICE,
     "core.export_audit": OFFICE,
+    "core.manage_reference_data": OFFICE_OR_STAFF,
+    "core.edit_rules": OFFICE_OR_STAFF,
+    "core.edit_calendar": OFFICE_OR_STAFF,
     "orgs.view_units": EVERYBODY,
     "orgs.manage_task_forces": OFFICE,
     "plans.view_plan": EVERYBODY,
@@ -67,9 +72,12 @@ GENERAL = {
     "delivery.view_overview": READERS | TASK_FORCES,
     "delivery.view_my_tasks": SIGNED_IN,
     "delivery.view_review_queue": OFFICE | TASK_FORCES | {"unit_head"},
+    "delivery.read_notice": UNIT_STAFF,  # all one's notices at once: a person with a unit (one notice: below)
+    "delivery.set_notice_preferences": SIGNED_IN,
     "complaints.file": EVERYBODY,
     "workspaces.view_office_desk": OFFICE,
     "workspaces.view_taskforce_desk": TASK_FORCES,
+    "workspaces.use_desk": NOBODY,  # always about one desk (below)
     "portal.view_portal": EVERYBODY,
     "places.set_coordinates": OFFICE,
     "complaints.track": EVERYBODY,
@@ -82,18 +90,33 @@ GENERAL = {
     "evaluation.view_ratings": READERS,
     "evaluation.rate_task": OFFICE,
     "evaluation.adjust_scores": OFFICE,
+    "evaluation.run_scoring": OFFICE,
+    "evaluation.refresh_lights": OFFICE,
     "evaluation.view_scores": READERS | {"tf_lead"},
     "reports.generate_document": OFFICE,
-    "reports.use_ledger": READERS | TASK_FORCES | UNIT_STAFF,
+    "reports.use_ledger": LEDGER_USERS,
+    "reports.export_ledger": LEDGER_USERS,  # the whole ledger or one's own unit's (one unit's: below)
+    "reports.import_ledger": NOBODY,  # always about the export the file came from (below)
+    "reports.decide_ledger_import": NOBODY,  # always about one uploaded ledger (below)
     "credit.view_disclosure": EVERYBODY,
     "credit.manage": OFFICE,
     "consumption.view_dashboard": SIGNED_IN,
+    "consumption.manage_data": OFFICE,
     "places.view_map": EVERYBODY,
+    "places.manage_places": OFFICE,
     "events.view_calendar": EVERYBODY,
+    "events.manage_events": OFFICE_OR_STAFF,
     "surveys.take_survey": EVERYBODY,
+    "surveys.manage_surveys": OFFICE,
+    "surveys.review_responses": OFFICE,
     "indicators.view_catalogue": EVERYBODY,
     "indicators.import_data": OFFICE,
+    "indicators.manage_catalogue": OFFICE,
+    "indicators.manage_targets": OFFICE,
+    "indicators.publish": OFFICE,
+    "indicators.create_edition": OFFICE,
     "ops.view_jobs": OFFICE,
+    "ops.run_maintenance": OFFICE,
 }
 
 # Object states (complaint cases): who handles a case depends on where it was routed and who holds it.
@@ -103,6 +126,49 @@ CASES = {
     "held by the outsider as handler": (Case(unit_id=OTHER_UNIT, handler_id=8), OFFICE | {"outsider"}),
     "not routed yet": (Case(unit_id=None), OFFICE),
 }
+
+
+# Object states of the other object permissions: whose notice, which unit's ledger, who uploaded a ledger.
+def _object_states():
+    from iccity.delivery.models import Notice
+    from iccity.reports.models import LedgerExport, LedgerImport
+    from iccity.workspaces.registry import Desk
+
+    return {
+        ("delivery.read_notice", "a notice to the unit"): (Notice(unit_id=UNIT), READERS | UNIT_STAFF),
+        ("delivery.read_notice", "a notice to another unit"): (Notice(unit_id=OTHER_UNIT), READERS),
+        ("reports.export_ledger", "the unit's ledger"): (Unit(pk=UNIT), LEDGER_USERS),
+        ("reports.export_ledger", "another unit's ledger"): (Unit(pk=OTHER_UNIT), READERS | TASK_FORCES),
+        ("reports.import_ledger", "the unit's export"): (LedgerExport(unit_id=UNIT), OFFICE | UNIT_STAFF),
+        ("reports.import_ledger", "another unit's export"): (LedgerExport(unit_id=OTHER_UNIT), OFFICE),
+        ("reports.import_ledger", "the whole ledger's export"): (LedgerExport(unit_id=None), LEDGER_USERS),
+        ("reports.decide_ledger_import", "uploaded by the liaison"): (LedgerImport(uploaded_by_id=6),
+                                                                      OFFICE | {"liaison"}),
+        ("reports.decide_ledger_import", "uploaded by the unit head"): (LedgerImport(uploaded_by_id=5),
+                                                                        OFFICE | {"unit_head"}),
+        ("workspaces.use_desk", "the office desk"): (Desk("office", "办公室工作台", "/"), OFFICE),
+        ("workspaces.use_desk", "the task-force desk"): (Desk("taskforce", "专班工作台", "/"), TASK_FORCES),
+        ("workspaces.use_desk", "the leader's desk"): (Desk("leader", "领导摘要", "/"), {"leader"}),
+        ("workspaces.use_desk", "the unit desk"): (Desk("unit", "单位工作台", "/"), UNIT_STAFF),
+    }
+
+
+OBJECT_STATES = [
+    ("delivery.read_notice", "a notice to the unit"), ("delivery.read_notice", "a notice to another unit"),
+    ("reports.export_ledger", "the unit's ledger"), ("reports.export_ledger", "another unit's ledger"),
+    ("reports.import_ledger", "the unit's export"), ("reports.import_ledger", "another unit's export"),
+    ("reports.import_ledger", "the whole ledger's export"),
+    ("reports.decide_ledger_import", "uploaded by the liaison"),
+    ("reports.decide_ledger_import", "uploaded by the unit head"),
+    ("workspaces.use_desk", "the office desk"), ("workspaces.use_desk", "the task-force desk"),
+    ("workspaces.use_desk", "the leader's desk"), ("workspaces.use_desk", "the unit desk"),
+]
+
+
+@pytest.mark.parametrize("code,state", OBJECT_STATES)
+def test_object_permission_matrix(code, state):
+    obj, expected = _object_states()[(code, state)]
+    assert {role for role, person in PEOPLE.items() if policy.may(person, code, obj)} == expected
 
 
 def test_the_matrix_names_every_registered_permission():

@@ -46,6 +46,7 @@ def do_accept_reports(selection: dict[int, int | None], comment: str = "", *, sc
     """Accept the selected reports (``{report pk: lock_version seen on the page, or None}``) with one comment.
 
     Reports with a batch-blocking badge (e.g. quality flags) are refused: they must be opened and decided alone.
+    The right is asked per report, once, by ``do_review`` (delivery.review_report); a refusal is listed, not raised.
     """
     outcome = BatchOutcome()
     found = {r.pk: r for r in Report.objects.select_related("cycle", "task", "unit").filter(pk__in=list(selection))}

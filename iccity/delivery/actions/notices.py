@@ -6,10 +6,9 @@ notices reach a person outside the platform, so changing them is audited.
 """
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import ActionRefused, record_audit
 
 from ..inbox import unread_of
@@ -19,8 +18,7 @@ from ..preferences import preferences_of
 
 
 def do_mark_notice_read(notice: Notice, *, scope: Scope) -> None:
-    if notice.unit_id not in scope.actor.units and not scope.actor.reads_everything:
-        raise PermissionDenied("只能标记本单位的通知")
+    policy.check(scope, "delivery.read_notice", notice)
     notice.read_by.add(scope.user)
 
 
@@ -29,8 +27,7 @@ def do_mark_notices_read(*, scope: Scope, kind: str | None = None, task_id: int 
                          no_task: bool = False) -> int:
     """Mark all the person's unread notices read, or those of one kind or one task (a group in the centre).
     Returns how many changed."""
-    if scope.user is None or not scope.actor.units:
-        raise PermissionDenied("您的账号没有所属单位，没有可标记的通知")
+    policy.check(scope, "delivery.read_notice")
     if kind and kind not in NoticeKind.values:
         raise ActionRefused("未知的通知类型")
     unread = unread_of(scope.user, scope.actor.units)
@@ -49,9 +46,8 @@ def do_mark_notices_read(*, scope: Scope, kind: str | None = None, task_id: int 
 @transaction.atomic
 def do_set_notice_preferences(choices: dict[str, str], *, scope: Scope) -> dict[str, str]:
     """Set the person's own mode per channel (``{"email": "digest", ...}``); channels not named keep their mode."""
+    policy.check(scope, "delivery.set_notice_preferences")
     user = scope.user
-    if user is None:
-        raise PermissionDenied("请先登录")
     unknown = [c for c in choices if c not in NoticeChannel.values]
     bad = [m for m in choices.values() if m not in NoticeMode.values]
     if unknown or bad:

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import record_audit
 from iccity.core.timefmt import doc_date
 
@@ -33,6 +33,7 @@ def _notify_red(task, light, on: dt.date) -> int:
 def do_refresh_lights(version, on: dt.date | None = None, actor=None) -> list[LightTransition]:
     """Compute every task's light; write TaskLight rows and one LightTransition per colour change. Running it again
     with nothing changed writes nothing (the reasons' wording is refreshed without a transition)."""
+    policy.check_actor(actor, "evaluation.refresh_lights", version)
     from django.db import IntegrityError
 
     try:

@@ -19,7 +19,10 @@ log = logging.getLogger(__name__)
 @transaction.atomic
 def do_check_revision(revision, actor=None) -> list[QualityFlag]:
     """Run the checks on ``revision`` and make its stored flags match: new findings added, stale ones removed,
-    unchanged ones kept (with their first detection time). Returns the revision's flags."""
+    unchanged ones kept (with their first detection time). Returns the revision's flags.
+
+    The system's own follow-up of a submission (and of ``iccity evaluation quality``): no person's right is asked;
+    the submission itself was checked by delivery."""
     findings = {(f.code, f.key): f for f in quality.check_revision(revision)}
     existing = {(f.code, f.key): f for f in QualityFlag.objects.select_for_update().filter(revision=revision)}
     stale = [f for k, f in existing.items() if k not in findings]

@@ -23,6 +23,7 @@ def do_score_period(period: str, actor=None) -> ScoreRun:
 
     A new run replaces the period's current one (the old run is kept, no longer current). Previous ranks come from
     the previous period's current run. Each point is a ``ScoreEntry`` naming the record that caused it."""
+    policy.check_actor(actor, "evaluation.run_scoring")
     p = scoring.parse_period(period)
     today = clock.today()
     if p.start > today:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from iccity.core import periods
+from iccity.core import periods, policy
 from iccity.core.actions import ActionRefused, record_audit
 from iccity.orgs.models import Unit
 from iccity.plans.actions import XIQING_PLAN_SLUG
@@ -83,6 +83,7 @@ def do_load_catalogue(path: Path | str = DEFAULT_CATALOGUE, *, actor=None, updat
     """Load frameworks, dimensions and indicators. Adds what is missing; ``update`` also rewrites fields of existing
     indicators (otherwise an administrator's edits are kept). Dimension memberships, task links and the responsible
     unit are set for new indicators, with ``update``, or when the indicator has none yet."""
+    policy.check_actor(actor, "indicators.manage_catalogue")
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     result = CatalogueLoadResult()
     dims: dict[str, Dimension] = {}
@@ -184,6 +185,7 @@ def _check_value(indicator: Indicator, value: Decimal | None, growth: Decimal | 
 def do_load_observations(path: Path | str = DEFAULT_OBSERVATIONS, *, actor=None) -> ObservationLoadResult:
     """Load releases with their observations, and targets. Existing rows stay as they are: the same release and
     period again is "unchanged"; a different value for them is listed as a conflict, not written."""
+    policy.check_actor(actor, "indicators.import_data")
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     codes = [o["indicator"] for r in data.get("release", []) for o in r.get("observations", [])]
     for t in data.get("target", []):
@@ -250,6 +252,7 @@ def do_load_observations(path: Path | str = DEFAULT_OBSERVATIONS, *, actor=None)
 @transaction.atomic
 def do_create_release(title: str, publisher: str, published_on, *, actor, url: str = "", confidence: str = "",
                       status: str = ReleaseStatus.FINAL, note: str = "") -> Release:
+    policy.check_actor(actor, "indicators.import_data")
     if not title.strip() or not publisher.strip():
         raise ActionRefused("发布版次必须写明名称和发布机构（数据来源）")
     release = Release.objects.create(title=title.strip(), publisher=publisher.strip(), published_on=published_on,
@@ -263,6 +266,7 @@ def do_create_release(title: str, publisher: str, published_on, *, actor, url: s
 def do_record_observation(indicator: Indicator, area: str, period: str, value, *, release: Release, actor,
                           growth_rate=None, breakdown: tuple[str, str] | None = None, note: str = "") -> Observation:
     """One value from a form. A second value for the same release and period is refused: a revision is a new release."""
+    policy.check_actor(actor, "indicators.import_data", indicator)
     try:
         p = periods.parse_period(period)
     except periods.PeriodError as exc:
@@ -298,6 +302,7 @@ def do_set_target(indicator: Indicator, *, kind: str, comparator: str, year: int
                   baseline_observation: Observation | None = None, reference_indicator: Indicator | None = None,
                   source_clause: str = "") -> IndicatorTarget:
     """A target entered by hand, as a draft: it needs its source document; adoption is a separate step."""
+    policy.check_actor(actor, "indicators.manage_targets", indicator)
     if kind not in TargetKind.values:
         raise ActionRefused(f"未知的目标类型“{kind}”")
     if not source_document.strip():
@@ -318,6 +323,7 @@ def do_set_target(indicator: Indicator, *, kind: str, comparator: str, year: int
 
 @transaction.atomic
 def do_adopt_target(target: IndicatorTarget, *, actor) -> IndicatorTarget:
+    policy.check_actor(actor, "indicators.manage_targets", target)
     target = IndicatorTarget.objects.select_for_update().get(pk=target.pk)
     if target.status == TargetStatus.ADOPTED:
         raise ActionRefused("该目标已采用")
@@ -363,6 +369,7 @@ def match_indicator(subject: str, unit: str, indicators) -> Indicator | None:
 @transaction.atomic
 def do_propose_targets_from_plan(version: PlanVersion, *, actor=None, area: str = "西青区") -> ProposalResult:
     """Turn the plan's quantified targets into draft indicator targets where one indicator clearly matches."""
+    policy.check_actor(actor, "indicators.manage_targets", version)
     result = ProposalResult()
     indicators = list(Indicator.objects.all())
     source = f"《{version.title.strip('《》')}》"

@@ -23,6 +23,7 @@ from decimal import Decimal
 import numpy as np
 from django.db import transaction
 
+from iccity.core import policy
 from iccity.core.actions import ActionRefused, record_audit
 from iccity.indicators import composite
 from iccity.indicators.models import Framework, IndexEdition, IndicatorDimension, Observation
@@ -233,6 +234,7 @@ def do_create_edition(*, framework: Framework, name: str, areas_or_breakdowns=()
                       actor=None) -> IndexEdition:
     """Compute and freeze one edition. ``areas_or_breakdowns``: town / 商圈 names (by town|district), area names
     (by area), or the single area of a time index (by year, with ``years``)."""
+    policy.check_actor(actor, "indicators.create_edition", framework)
     m = _method(method)
     name = (name or "").strip()
     if not name:

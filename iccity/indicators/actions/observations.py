@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
+from iccity.core import policy
 from iccity.core.actions import ActionRefused, record_audit
 
 from ..importing import ImportReport, RowError, Table, read_table, validate
@@ -62,6 +63,8 @@ def do_push_observations(rows: list[dict], *, release_fields: dict, actor=None, 
 
 
 def _import(table: Table, release_fields: dict, *, actor, dry_run: bool, source: dict, note: str) -> ImportOutcome:
+    # The one check of both do_import_observations and do_push_observations (the API key's pushes are the system).
+    policy.check_actor(actor, "indicators.import_data")
     try:
         with transaction.atomic():
             # Validation reads the release's stored rows: inside the transaction, so the check and the write agree.

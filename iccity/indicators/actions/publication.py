@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from iccity.core import policy
 from iccity.core.actions import record_audit
 from iccity.core.models import AuditEvent
 
@@ -27,6 +28,7 @@ def _decided(indicators) -> set[str]:
 @transaction.atomic
 def do_set_published(indicator: Indicator, published: bool, *, actor, reason: str = "") -> Indicator:
     """The office publishes an indicator or takes it off the public pages (audited, with the reason)."""
+    policy.check_actor(actor, "indicators.publish", indicator)
     before = indicator.published
     Indicator.objects.filter(pk=indicator.pk).update(published=published)
     indicator.published = published

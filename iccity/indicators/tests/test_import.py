@@ -156,7 +156,7 @@ def test_a_file_with_every_kind_of_mistake_reports_each_one_and_writes_nothing(s
 
 
 def test_the_corrected_file_imports_and_importing_it_again_changes_nothing(stored, django_user_model):
-    official = django_user_model.objects.create_user("tongji")
+    official = django_user_model.objects.create_user("tongji", is_superuser=True)  # the office enters data
     data = xlsx(CORRECTED)
     dry = do_import_observations(data, "填报.xlsx", release_fields=RELEASE, dry_run=True)
     assert dry.ok and dry.created == 0 and dry.report.new == 9 and dry.unchanged == 1

@@ -128,7 +128,7 @@ def test_role_override_is_refused_for_anonymous_and_non_staff(plan_v1, client, r
     a = _co_assignment(plan_v1)
     data = {f"a{a.pk}-role": "lead", f"a{a.pk}-reason": "会议决定"}
     assert client.post(_role_url(a), data).status_code == 302          # to the login page
-    assert client.post(_role_url(a), data, **HTMX).status_code == 403
+    assert client.post(_role_url(a), data, **HTMX).status_code == 401       # htmx: the contract says "sign in again"
     client.force_login(reporter)
     assert client.post(_role_url(a), data).status_code == 403
     a.refresh_from_db()

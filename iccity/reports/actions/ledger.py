@@ -25,7 +25,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from iccity.core import clock
+from iccity.core import clock, policy
 from iccity.core.actions import ActionRefused, ConflictError, record_audit
 from iccity.delivery import actions as delivery
 from iccity.delivery.models import Report, ReportRevision, WorkItem, WorkItemState
@@ -53,19 +53,13 @@ def exportable_units(actor) -> list[Unit] | None:
 @transaction.atomic
 def do_export_ledger(actor, unit: Unit | None = None) -> tuple[LedgerExport, bytes]:
     """The ledger workbook for all units (office, leaders, task forces) or one unit (its liaison or head)."""
-    actor = as_actor(actor)
-    if actor.is_public and not actor.office_admin:  # Actor(user=None, office_admin=True): the server console
-        raise PermissionDenied("请先登录")
+    actor = as_actor(actor)  # None is nobody here (an anonymous Actor, refused); the console passes its own Actor
+    policy.check_actor(actor, "reports.export_ledger", unit)
     allowed_units = exportable_units(actor)
-    if allowed_units is not None:
-        if not allowed_units:
-            raise PermissionDenied("只有领导小组办公室、专班、区领导或单位联络员、负责人可以导出台账")
-        if unit is None:
-            if len(allowed_units) > 1:
-                raise ActionRefused("您在多个单位任职，请选择要导出的单位")
-            unit = allowed_units[0]
-        elif unit.pk not in actor.units:
-            raise PermissionDenied("只能导出本单位的台账")
+    if allowed_units is not None and unit is None:
+        if len(allowed_units) > 1:
+            raise ActionRefused("您在多个单位任职，请选择要导出的单位")
+        unit = allowed_units[0]
     now = clock.now()
     collected = collect_rows(unit=unit, today=clock.today())
     export = LedgerExport.objects.create(
@@ -92,8 +86,6 @@ def _display(value) -> str:
 def do_preview_ledger_import(data: bytes, filename: str, actor) -> LedgerImport:
     """Check every cell of an uploaded ledger and record what applying it would change. Nothing is applied."""
     actor = as_actor(actor)
-    if actor.is_public:
-        raise PermissionDenied("请先登录")
     if not data:
         raise ActionRefused("上传的文件是空的")
     try:
@@ -103,8 +95,7 @@ def do_preview_ledger_import(data: bytes, filename: str, actor) -> LedgerImport:
     export = LedgerExport.objects.select_related("unit").filter(token=token).first()
     if export is None:
         raise ActionRefused(f"找不到导出编号 {token} 对应的台账导出记录：请使用本系统导出的台账")
-    if export.unit_id and not (actor.office_admin or export.unit_id in actor.units):
-        raise PermissionDenied(f"这是“{export.unit.name}”的台账，您不能导入")
+    policy.check_actor(actor, "reports.import_ledger", export)  # each row is then judged by the delivery rights
     preview = build_preview(export, file_rows, Scope.of(actor), clock.today())
     ledger_import = LedgerImport.objects.create(
         export=export, filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(), preview=preview,
@@ -291,15 +282,12 @@ def do_apply_ledger_import(ledger_import: LedgerImport, actor) -> LedgerImport:
     """Apply the previewed changes in one transaction. Rows changed in iccity since the export (also after the preview)
     are listed as conflicts and skipped. Any refusal rolls everything back. Applying twice is refused."""
     actor = as_actor(actor)
-    if actor.is_public:
-        raise PermissionDenied("请先登录")
+    policy.check_actor(actor, "reports.decide_ledger_import", ledger_import)  # rows: judged by the delivery rights
     claimed = LedgerImport.objects.filter(pk=ledger_import.pk, state=LedgerImportState.PREVIEWED).update(
         state=LedgerImportState.APPLIED, applied_at=clock.now())
     current_state = LedgerImport.objects.select_related("export__unit").get(pk=ledger_import.pk)
     if not claimed:
         raise ConflictError(f"该台账当前状态为“{current_state.get_state_display()}”，不能重复导入")
-    if actor.user is None or not (actor.office_admin or current_state.uploaded_by_id == actor.user.pk):
-        raise PermissionDenied("只有上传该台账的人或领导小组办公室可以确认导入")
     preview = dict(current_state.preview)
     if preview.get("errors"):
         raise ActionRefused(f"台账中有 {len(preview['errors'])} 处错误，请修改后重新上传，本次未导入任何内容")
@@ -363,8 +351,7 @@ def _run(changes: list[dict], scope: Scope) -> None:
 @transaction.atomic
 def do_discard_ledger_import(ledger_import: LedgerImport, actor) -> LedgerImport:
     actor = as_actor(actor)
-    if actor.user is None or not (actor.office_admin or ledger_import.uploaded_by_id == actor.user.pk):
-        raise PermissionDenied("只有上传该台账的人或领导小组办公室可以放弃导入")
+    policy.check_actor(actor, "reports.decide_ledger_import", ledger_import)
     if not LedgerImport.objects.filter(pk=ledger_import.pk, state=LedgerImportState.PREVIEWED).update(
             state=LedgerImportState.DISCARDED):
         raise ConflictError("该台账已导入或已放弃")
