@@ -70,7 +70,8 @@ class DurationRecorder:
         if not self.seconds or exitstatus not in (0, 1):
             return
         path = local_record(self.rootdir)
-        merged = {**_read(path), **{name: round(s, 2) for name, s in self.seconds.items()}}
+        kept = {name: s for name, s in _read(path).items() if (self.rootdir / name).exists()}  # files since removed go
+        merged = {**kept, **{name: round(s, 2) for name, s in self.seconds.items()}}
         try:
             path.parent.mkdir(exist_ok=True)
             path.write_text(json.dumps(dict(sorted(merged.items())), indent=0), encoding="utf-8")
