@@ -32,7 +32,7 @@ def browser_type_launch_args(browser_type_launch_args):
         message = f"找不到 Chromium，跳过浏览器测试。{INSTALL_HINT}"
         if os.environ.get("ICCITY_REQUIRE_BROWSER") == "1":
             pytest.fail(message + "（ICCITY_REQUIRE_BROWSER=1：CI 中不允许跳过）")
-        warnings.warn(message)
+        warnings.warn(message, stacklevel=2)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
@@ -92,8 +92,9 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-# Production security: Playwright's wait_for_function/evaluate strings run through eval, which the Content-Security-Policy
-# forbids. The harness bypasses the CSP; iccity/core/tests/test_csp_browser.py loads the pages with it enforced.
+# Production security: Playwright's wait_for_function/evaluate strings run through eval, which the
+# Content-Security-Policy forbids. The harness bypasses the CSP; iccity/core/tests/test_csp_browser.py loads the
+# pages with it enforced.
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True}
