@@ -2,8 +2,10 @@
 them through the configured channels afterwards, so a slow webhook never holds a transaction open."""
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 
 from iccity.orgs.models import Role
 
@@ -36,19 +38,38 @@ def channels_for(unit_id: int, kind: str) -> list[Channel]:
 def personal_deliveries(notice: Notice) -> list[NoticeDelivery]:
     """Deliveries to the personal channels of the unit's heads and liaisons, as each person chose for that channel:
     immediate → pending (the send job), daily digest → held for the digest job, off → none. Two queries."""
-    channels = list(Channel.objects.filter(person__roles__unit_id=notice.unit_id, person__roles__role__in=UNIT_ROLES,
-                                           active=True).select_related("person").distinct())
-    channels = [c for c in channels if not c.kinds or notice.kind in c.kinds]
-    if not channels:
-        return []
-    modes = modes_for({c.person.user_id for c in channels if c.person.user_id})
+    return _deliveries_for([notice], shared=[], personal=_personal_channels({notice.unit_id}))
+
+
+def _personal_channels(unit_ids: set) -> dict[int, list[Channel]]:
+    """unit id → the active personal channels of its heads and liaisons (one query; preferences: one more)."""
+    by_unit: dict[int, list[Channel]] = {}
+    rows = (Channel.objects.filter(person__roles__unit_id__in=unit_ids, person__roles__role__in=UNIT_ROLES, active=True)
+            .annotate(for_unit=F("person__roles__unit_id")).select_related("person").order_by("pk"))
+    for channel in rows:
+        listed = by_unit.setdefault(channel.for_unit, [])
+        if all(c.pk != channel.pk for c in listed):  # head and liaison of one unit: one delivery
+            listed.append(channel)
+    return by_unit
+
+
+def _deliveries_for(notices: list[Notice], *, shared: list[Channel],
+                    personal: dict[int, list[Channel]]) -> list[NoticeDelivery]:
+    """``shared``: unit and global channels (each notice takes its unit's and the global ones for its kind)."""
+    wanted = [c for channels in personal.values() for c in channels]
+    modes = modes_for({c.person.user_id for c in wanted if c.person.user_id}) if wanted else {}
     deliveries = []
-    for channel in channels:
-        mode = mode_of(modes, channel.person.user_id, channel.kind, notice.kind)
-        if mode == NoticeMode.OFF:
-            continue
-        state = NoticeDelivery.State.DIGEST if mode == NoticeMode.DIGEST else NoticeDelivery.State.PENDING
-        deliveries.append(NoticeDelivery(notice=notice, channel=channel, state=state))
+    for notice in notices:
+        deliveries += [NoticeDelivery(notice=notice, channel=c) for c in shared
+                       if c.unit_id in (None, notice.unit_id) and (not c.kinds or notice.kind in c.kinds)]
+        for channel in personal.get(notice.unit_id, []):
+            if channel.kinds and notice.kind not in channel.kinds:
+                continue
+            mode = mode_of(modes, channel.person.user_id, channel.kind, notice.kind)
+            if mode == NoticeMode.OFF:
+                continue
+            state = NoticeDelivery.State.DIGEST if mode == NoticeMode.DIGEST else NoticeDelivery.State.PENDING
+            deliveries.append(NoticeDelivery(notice=notice, channel=channel, state=state))
     return deliveries
 
 
@@ -67,3 +88,43 @@ def create_notice(*, kind: str, unit, title: str, body: str, dedupe_key: str, **
     shared = [NoticeDelivery(notice=notice, channel=c) for c in channels_for(notice.unit_id, kind)]
     NoticeDelivery.objects.bulk_create(shared + personal_deliveries(notice))
     return notice
+
+
+@dataclass
+class NoticeSpec:
+    kind: str
+    unit: object
+    title: str
+    body: str
+    dedupe_key: str
+    links: dict = field(default_factory=dict)
+
+
+def create_notices(specs: list[NoticeSpec]) -> list[Notice]:
+    """``create_notice`` for many notices in a fixed number of queries (dispatch to fifty units was ~350 queries).
+    The same once-only rule: keys already used are skipped; if a parallel worker wins a race on a key, the batch
+    falls back to one notice at a time, where each loser is skipped."""
+    used = set(Notice.objects.filter(dedupe_key__in=[s.dedupe_key for s in specs]).values_list("dedupe_key", flat=True))
+    fresh, seen = [], set()
+    for spec in specs:
+        if spec.dedupe_key not in used and spec.dedupe_key not in seen:
+            seen.add(spec.dedupe_key)
+            fresh.append(spec)
+    if not fresh:
+        return []
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return [n for s in fresh if (n := create_notice(kind=s.kind, unit=s.unit, title=s.title, body=s.body,
+                                                        dedupe_key=s.dedupe_key, **s.links)) is not None]
+    try:
+        with transaction.atomic():
+            notices = Notice.objects.bulk_create([
+                Notice(kind=s.kind, unit=s.unit, title=s.title, body=s.body, dedupe_key=s.dedupe_key, **s.links)
+                for s in fresh])
+    except IntegrityError:
+        return [n for s in fresh if (n := create_notice(kind=s.kind, unit=s.unit, title=s.title, body=s.body,
+                                                        dedupe_key=s.dedupe_key, **s.links)) is not None]
+    unit_ids = {n.unit_id for n in notices}
+    shared = list(Channel.objects.filter(Q(unit_id__in=unit_ids) | Q(unit__isnull=True), person__isnull=True,
+                                         active=True).order_by("pk"))
+    NoticeDelivery.objects.bulk_create(_deliveries_for(notices, shared=shared, personal=_personal_channels(unit_ids)))
+    return notices

@@ -13,7 +13,7 @@ from iccity.orgs.models import Unit
 from iccity.plans.models import Assignment, PlanVersion, RoleSource
 
 from ..models import Acknowledgement, AckState
-from ..notify import create_notice
+from ..notify import NoticeSpec, create_notice, create_notices
 from ..permissions import Perm, Scope, check
 from ..rules import ACK_DEADLINE, rule_value
 
@@ -41,10 +41,10 @@ def do_dispatch_plan(version: PlanVersion, *, scope: Scope, on: dt.date | None =
     units = {}
     for ack in new:
         units.setdefault(ack.assignment.unit, []).append(ack.assignment.task.key)
-    for unit, keys in units.items():
-        create_notice(kind="ack_due", unit=unit, title=f"请签收交办任务（{len(keys)}项）",
-                      body=f"《{version.title}》交办本单位任务 {'、'.join(keys)}，请于 {doc_date(due)} 前签收；如非本单位职责，请说明理由退回。",
-                      dedupe_key=f"dispatch-{version.pk}-{unit.pk}-{on.isoformat()}")
+    create_notices([NoticeSpec(
+        kind="ack_due", unit=unit, title=f"请签收交办任务（{len(keys)}项）",
+        body=f"《{version.title}》交办本单位任务 {'、'.join(keys)}，请于 {doc_date(due)} 前签收；如非本单位职责，请说明理由退回。",
+        dedupe_key=f"dispatch-{version.pk}-{unit.pk}-{on.isoformat()}") for unit, keys in units.items()])
     record_audit(scope.user, "delivery.plan.dispatched", version, after={"acknowledgements": len(new), "due_on": due.isoformat()})
     return len(new)
 

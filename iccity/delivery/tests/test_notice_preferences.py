@@ -142,3 +142,32 @@ def test_preferences_page_edits_only_ones_own_and_is_audited(client, people):
     assert event.actor == people.reporter and event.after["email"] == "digest"
     with pytest.raises(ActionRefused):
         do_set_notice_preferences({"email": "sometimes"}, scope=scope_of(people.reporter))
+
+
+def _made(notices) -> set:
+    return {(n.dedupe_key, n.unit_id, d.channel_id, d.state) for n in notices for d in n.deliveries.all()}
+
+
+def test_many_notices_at_once_are_delivered_exactly_as_one_at_a_time(people, django_capture_on_commit_callbacks):
+    """Dispatch tells every unit at once (create_notices); each notice gets the deliveries create_notice gives it."""
+    from django.db import transaction
+
+    from iccity.delivery.notify import NoticeSpec, create_notices
+
+    Channel.objects.create(kind="email", name="协同办联络员", address="co@example.cn", person=people.co_reporter.person,
+                           kinds=["red"])
+    units = [people.lead_unit, people.co_unit, people.other_unit]
+    Channel.objects.create(kind="email", name="全局邮箱", address="all@example.cn")
+    Channel.objects.create(kind="email", name="只收红色督办", address="red@example.cn", unit=people.lead_unit,
+                           kinds=["red"])
+    specs = [NoticeSpec(kind=kind, unit=unit, title=f"通知{i}", body="请按时报送", dedupe_key=f"k{i}-{kind}")
+             for i, unit in enumerate(units) for kind in ("urge", "red")]
+    with transaction.atomic():
+        one_by_one = [create_notice(kind=s.kind, unit=s.unit, title=s.title, body=s.body, dedupe_key=s.dedupe_key)
+                      for s in specs]
+        expected = _made(one_by_one)
+        transaction.set_rollback(True)
+    assert any(state == State.DIGEST for *_k, state in expected) and len({k for k, *_ in expected}) == len(specs)
+    batch = create_notices(specs + specs[:1])                      # a key twice in one batch: once
+    assert _made(batch) == expected
+    assert create_notices(specs) == []                              # a re-run creates nothing
