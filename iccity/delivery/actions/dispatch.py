@@ -43,9 +43,11 @@ def do_dispatch_plan(version: PlanVersion, *, scope: Scope, on: dt.date | None =
         units.setdefault(ack.assignment.unit, []).append(ack.assignment.task.key)
     create_notices([NoticeSpec(
         kind="ack_due", unit=unit, title=f"请签收交办任务（{len(keys)}项）",
-        body=f"《{version.title}》交办本单位任务 {'、'.join(keys)}，请于 {doc_date(due)} 前签收；如非本单位职责，请说明理由退回。",
+        body=(f"《{version.title}》交办本单位任务 {'、'.join(keys)}，请于 {doc_date(due)} 前签收；"
+              "如非本单位职责，请说明理由退回。"),
         dedupe_key=f"dispatch-{version.pk}-{unit.pk}-{on.isoformat()}") for unit, keys in units.items()])
-    record_audit(scope.user, "delivery.plan.dispatched", version, after={"acknowledgements": len(new), "due_on": due.isoformat()})
+    record_audit(scope.user, "delivery.plan.dispatched", version,
+                 after={"acknowledgements": len(new), "due_on": due.isoformat()})
     return len(new)
 
 
