@@ -59,22 +59,48 @@ def row_hash(fields: dict, *, from_db: bool = False) -> str:
 
 def append(event) -> None:
     """Link an unsaved AuditEvent to the chain and save it, in the caller's transaction."""
+    append_many([event])
+
+
+def _locked_head():
     from .models import AuditChainHead
 
-    if event.is_demo:
-        event.save()
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # a flushed test database; the migration creates it everywhere else
+        # Concurrent first appends: one inserts, the others' insert waits and does nothing; all then lock it.
+        AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def append_many(events) -> None:
+    """Link unsaved AuditEvents to the chain in their order and save them, in the caller's transaction: the head is
+    locked once and the rows go in one insert when the database returns their keys (else one by one)."""
+    from django.db import connection
+
+    from .models import AuditChainHead
+
+    events = list(events)
+    for event in events:
+        if event.is_demo:
+            event.save()
+    chained = [e for e in events if not e.is_demo]
+    if not chained:
         return
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:  # a flushed test database; the migration creates it everywhere else
-            # Concurrent first appends: one inserts, the others' insert waits and does nothing; all then lock it.
-            AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
-        event.seq = head.seq + 1
-        event.prev_hash = head.row_hash
-        event.row_hash = row_hash({name: getattr(event, name) for name in HASHED_FIELDS})
-        event.save()
-        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, row_hash=event.row_hash, event_id=event.pk)
+        head = _locked_head()
+        seq, prev = head.seq, head.row_hash
+        for event in chained:
+            seq += 1
+            event.seq, event.prev_hash = seq, prev
+            event.row_hash = prev = row_hash({name: getattr(event, name) for name in HASHED_FIELDS})
+        if len(chained) > 1 and connection.features.can_return_rows_from_bulk_insert:
+            type(chained[0])._base_manager.bulk_create(chained)
+        else:
+            for event in chained:
+                event.save()
+        last = chained[-1]
+        AuditChainHead.objects.filter(pk=1).update(seq=last.seq, row_hash=last.row_hash, event_id=last.pk)
 
 
 @dataclass

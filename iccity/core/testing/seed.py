@@ -24,10 +24,9 @@ NOT_COPIED = {"core.AuditChainHead"}
 
 
 def _append_audit(copies: list[models.Model]) -> None:
-    from iccity.core.audit_chain import append
+    from iccity.core.audit_chain import append_many
 
-    for event in copies:
-        append(event)
+    append_many(copies)
 
 
 # model label → how its copies are written (default: one bulk insert).

@@ -135,3 +135,28 @@ def test_the_migration_chains_rows_written_before_the_chain_existed(db):
     record_audit(None, "core.after_migration")
     result = verify()
     assert result.broken is None and result.checked == 4
+
+
+def test_appending_many_at_once_links_the_same_chain_as_one_at_a_time(db):
+    from django.db import transaction
+
+    from iccity.core import audit_chain
+    from iccity.core.models import AuditEvent
+
+    def events():
+        return [AuditEvent(actor_label="系统", action=f"core.test.{i}", note=f"第{i}条", is_demo=(i == 2),
+                           created_at=dt.datetime(2026, 3, 1, 8, i, tzinfo=dt.UTC)) for i in range(5)]
+
+    def chain():
+        return list(AuditEvent.objects.filter(is_demo=False).order_by("seq")
+                    .values_list("seq", "action", "prev_hash", "row_hash"))
+
+    with transaction.atomic():
+        for event in events():
+            audit_chain.append(event)
+        one_by_one = chain()
+        transaction.set_rollback(True)
+    audit_chain.append_many(events())
+    assert chain() == one_by_one and len(one_by_one) == 4
+    assert AuditEvent.objects.filter(is_demo=True, seq__isnull=True).count() == 1   # demo rows stay outside
+    assert audit_chain.verify().broken is None and audit_chain.verify().checked == 4
