@@ -117,11 +117,15 @@ def do_ensure_rules(rows, *, actor=None, note: str = "") -> list[str]:
 
     policy.check_actor(actor, "core.edit_rules")
     created = []
+    rows = list(rows)
     with transaction.atomic():
+        # one query for what exists (bootstrap, upgrade and test fixtures mostly find every row already there)
+        have = set(Rule.objects.filter(key__in={row["key"] for row in rows}).values_list("key", "version"))
         for row in rows:
             version = row.get("version", 1)
-            if Rule.objects.filter(key=row["key"], version=version).exists():
+            if (row["key"], version) in have:
                 continue
+            have.add((row["key"], version))
             rule = Rule.objects.create(key=row["key"], version=version, title=row["title"], value=row["value"],
                                        effective_from=row["effective_from"], effective_to=row.get("effective_to"),
                                        source=row["source"], notes=row.get("notes", ""))
