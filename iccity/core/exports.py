@@ -28,10 +28,18 @@ def _is_formula_like(text: str) -> bool:
     return not (_NUMBER.fullmatch(head) and any(ch.isdigit() for ch in head))
 
 
+# C0 control characters other than tab, line feed and carriage return: XML 1.0 (so xlsx) cannot hold them, and
+# openpyxl refuses the whole workbook for one of them in any cell.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def safe_cell(value):
-    """``value`` made safe for a spreadsheet cell (CSV or xlsx): formula-like text gets a leading apostrophe."""
-    if isinstance(value, str) and _is_formula_like(value):
-        return "'" + value
+    """``value`` made safe for a spreadsheet cell (CSV or xlsx): formula-like text gets a leading apostrophe, and
+    control characters that no workbook can hold are dropped."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if _is_formula_like(value):
+            return "'" + value
     return value
 
 

@@ -48,3 +48,17 @@ def test_audit_export_csv_and_xlsx_escape_a_hyperlink_note(client, people, event
     cells = [row[9] for row in sheet.iter_rows(min_row=2)]
     note = next(c for c in cells if "HYPERLINK" in str(c.value))
     assert note.value == "'=HYPERLINK(\"http://x\")" and note.data_type == "s"
+
+
+def test_control_characters_no_workbook_can_hold_are_dropped_and_the_workbook_saves():
+    import io
+
+    from openpyxl import Workbook
+
+    from iccity.core.exports import safe_cell
+
+    text = "D\x1b$G\x00进展\tA\x0b"
+    assert safe_cell(text) == "D$G进展\tA" and safe_cell("=\x01SUM(A1)") == "'=SUM(A1)"
+    sheet = Workbook()
+    sheet.active.append([safe_cell(text)])
+    sheet.save(io.BytesIO())
