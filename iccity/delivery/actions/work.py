@@ -13,7 +13,7 @@ from iccity.orgs.models import TaskForce
 from iccity.plans.models import Task
 
 from ..models import DrivenTask, ExtensionRequest, ExtensionState, WorkItem, WorkItemKind, WorkItemState
-from ..notify import create_notice
+from ..notify import NoticeSpec, create_notice, create_notices
 from ..permissions import Perm, Scope, check
 
 ITEM_FIELDS = ("title", "description", "deliverable", "kind", "deadline", "lead_unit_id")
@@ -124,12 +124,11 @@ def do_create_work_item(task: Task, data: dict, *, scope: Scope, parent: WorkIte
 
 
 def _notify_item_units(item: WorkItem, what: str) -> None:
-    for unit in [item.lead_unit, *item.co_units.all()]:
-        create_notice(kind="info", unit=unit, task=item.task, work_item=item,
-                      title=f"{what}：{item.title}",
-                      body=f"任务 {item.task.key}《{item.task.title}》{what}“{item.title}”，完成时限 {doc_date(item.deadline)}。"
-                           f"{'本单位牵头' if unit.pk == item.lead_unit_id else '本单位配合'}。",
-                      dedupe_key=f"item-{item.pk}-{what}-{unit.pk}")
+    create_notices([NoticeSpec(
+        kind="info", unit=unit, links={"task": item.task, "work_item": item}, title=f"{what}：{item.title}",
+        body=(f"任务 {item.task.key}《{item.task.title}》{what}“{item.title}”，完成时限 {doc_date(item.deadline)}。"
+              f"{'本单位牵头' if unit.pk == item.lead_unit_id else '本单位配合'}。"),
+        dedupe_key=f"item-{item.pk}-{what}-{unit.pk}") for unit in [item.lead_unit, *item.co_units.all()]])
 
 
 @transaction.atomic
