@@ -109,8 +109,8 @@ CONFIDENCE = "confidence"  # how sure a source is: the English grades of the res
 
 
 def confidence(text: Any) -> str:
-    """A source's confidence grade in words (medium-high → 中高); a grade already written in Chinese (近似（地铁站代点）,
-    方案原文) is shown as written."""
+    """A source's confidence grade in words (medium-high → 中高); a grade already written in Chinese
+    (近似（地铁站代点）, 方案原文) is shown as written."""
     if text is None or text == "":
         return ""
     return lookup(str(text).strip().lower(), CONFIDENCE) or str(text)

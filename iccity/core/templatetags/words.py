@@ -1,6 +1,7 @@
 """Template filters of the translation table (core.words): ``{% load words %}`` then
 ``{{ e.action|words }}`` (an audit verb), ``{{ value|word:"light" }}`` (a code in a namespace), ``{{ e|audit_detail }}``
-(before/after as a sentence), ``{{ s.confidence|confidence }}`` (a source's grade), ``{{ user|person }}`` (name and unit) and ``{{ e|actor }}`` (who did an audited thing)."""
+(before/after as a sentence), ``{{ s.confidence|confidence }}`` (a source's grade), ``{{ user|person }}`` (name and
+unit) and ``{{ e|actor }}`` (who did an audited thing)."""
 from __future__ import annotations
 
 from django import template

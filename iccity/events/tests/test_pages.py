@@ -101,4 +101,5 @@ def test_event_sources_read_as_a_list_with_links_and_confidence_in_words(client,
     html = client.get(lantern.get_absolute_url()).content.decode()
     assert '<a href="https://news.example.cn/a/1"' in html and '<a href="http://b.example.cn/2"' in html
     assert "可信度：中高" in html and "可信度：中低" in html and "区文旅局口头确认" in html
-    assert "medium" not in html and "<pre" not in html  # a <pre> kept long addresses on one line, 844 px wide on a phone
+    # a <pre> kept long addresses on one line, 844 px wide on a phone
+    assert "medium" not in html and "<pre" not in html
