@@ -108,3 +108,5 @@ def test_the_user_menu_names_the_person_and_unit_not_the_login_name(client, peop
     account = re.search(r'<a href="' + re.escape(reverse("accounts:account")) + r'"[^>]*>\s*([^<]*)', page)
     assert account is not None
     assert account.group(1).strip() == "测试liaison（区商务局）"
+    heading = re.search(r"<h1>([^<]*)</h1>", client.get(reverse("accounts:account")).content.decode())
+    assert heading.group(1) == "我的账号：测试liaison（区商务局）"  # the login name is a fact below, not the title
