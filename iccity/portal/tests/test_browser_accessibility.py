@@ -21,11 +21,13 @@ PHONE_LISTS = ["/delivery/overview/", "/evaluation/league/", "/evaluation/rating
                "/reports/documents/"]
 
 # Text squeezed into a column a few characters wide (names 3-4 characters a line, labels one character per line):
-# table cells, captions and labels of 4+ characters narrower than three characters. Vertical headers are meant so.
+# table cells, captions and labels of 4+ Chinese characters (or 8+ letters and digits: dates, coordinates) narrower
+# than three characters. Vertical headers are meant so.
 SQUEEZED = """() => Array.from(document.querySelectorAll('main th, main td, main caption, main label'))
   .filter(el => !el.closest('table.responsive thead, .visually-hidden') && el.getClientRects().length
           && getComputedStyle(el).writingMode === 'horizontal-tb'
-          && (el.textContent.match(/[\\u4e00-\\u9fff]/g) || []).length >= 4
+          && ((el.textContent.match(/[\\u4e00-\\u9fff]/g) || []).length >= 4
+              || (el.textContent.match(/[0-9A-Za-z]/g) || []).length >= 8)
           && el.getBoundingClientRect().right > 0 && el.getBoundingClientRect().left < innerWidth
           && el.clientWidth < 3 * parseFloat(getComputedStyle(el).fontSize))
   .map(el => el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 16))"""
@@ -71,7 +73,8 @@ def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
 
     indicator = Indicator.objects.filter(published=True).order_by("code").first()
     pages = PUBLIC_PAGES + [f"/plans/{cast.plan.slug}/", f"/plans/{cast.plan.slug}/matrix/", "/surveys/2026h2/zhongbei/",
-                            f"/indicators/{indicator.code}/"]
+                            f"/indicators/{indicator.code}/", f"/plans/{cast.plan.slug}/tasks/{cast.tasks[0].key}/",
+                            f"/plans/{cast.plan.slug}/versions/", "/places/coverage/"]
     for size in (PHONE, NARROW):
         page.set_viewport_size(size)
         for path in pages:
@@ -102,7 +105,10 @@ def test_staff_pages_pass_axe(cast, live_server, page):
             _check(page, live_server.url + path, found)
     # the office's main lists on a phone: cards or a scroll box, never squeezed columns or a page wider than the screen
     page.set_viewport_size(NARROW)
-    for path in PHONE_LISTS:
+    # ...and the pages one click from them: a task's units with the role form, its delivery timeline and light with
+    # the rating history, the figures' definitions, the scheduled jobs
+    for path in PHONE_LISTS + [f"/plans/{cast.plan.slug}/tasks/{task.key}/", f"/delivery/tasks/{task.pk}/",
+                               f"/evaluation/tasks/{task.pk}/", "/delivery/figures/", "/ops/jobs/"]:
         page.goto(live_server.url + path)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         squeezed = page.evaluate(SQUEEZED)
