@@ -178,15 +178,16 @@ _person_cache: dict[int, tuple[float, str]] = {}
 PERSON_CACHE_SECONDS = 60.0
 
 
-def person_display(user: Any, *, fallback: str = "") -> str:
+def person_display(user: Any, *, fallback: str = "", fresh: bool = False) -> str:
     """A person as people know them: “姓名（单位）” from the orgs registry, else the account's full name; the login
-    name only when nothing else is known. ``None`` or anonymous → ``fallback`` or “系统”."""
+    name only when nothing else is known. ``None`` or anonymous → ``fallback`` or “系统”. ``fresh`` skips the cache
+    (the page header: one query on every page, never “one on some pages” depending on the cache's age)."""
     if user is None or not getattr(user, "pk", None):
         return fallback or _("系统")
     ensure_loaded()
     now = time.monotonic()
     cached = _person_cache.get(user.pk)
-    if cached and cached[0] > now:
+    if cached and cached[0] > now and not fresh:
         return cached[1]
     text = None
     for resolver in _person_resolvers:

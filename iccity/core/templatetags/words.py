@@ -37,5 +37,11 @@ def person(user, fallback=""):
 
 
 @register.filter
+def signed_in_person(user):
+    """The header's “姓名（单位）” of the signed-in person, looked up on every page (a constant cost per page)."""
+    return table.person_display(user, fresh=True)
+
+
+@register.filter
 def actor(event):
     return table.actor_display(event)
