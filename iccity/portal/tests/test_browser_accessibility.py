@@ -36,10 +36,12 @@ SQUEEZED = """() => Array.from(document.querySelectorAll('main th, main td, main
 # Contrast of an element's text against the first opaque background behind it (WCAG 1.4.3 needs 4.5:1).
 CONTRAST = """sel => { const el = document.querySelector(sel); if (!el) return null;
   const rgb = c => c.match(/[\\d.]+/g).map(Number);
-  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
+  const lum = ([r, g, b]) => [r, g, b]
+    .map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
     .reduce((sum, v, i) => sum + v * [.2126, .7152, .0722][i], 0);
   let bg = el; while (bg && rgb(getComputedStyle(bg).backgroundColor)[3] === 0) bg = bg.parentElement;
-  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(getComputedStyle(bg || document.body).backgroundColor))];
+  const a = lum(rgb(getComputedStyle(el).color));
+  const b = lum(rgb(getComputedStyle(bg || document.body).backgroundColor));
   return (Math.max(a, b) + .05) / (Math.min(a, b) + .05); }"""
 
 
@@ -82,9 +84,9 @@ def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
     from iccity.indicators.models import Indicator
 
     indicator = Indicator.objects.filter(published=True).order_by("code").first()
-    pages = PUBLIC_PAGES + [f"/plans/{cast.plan.slug}/", f"/plans/{cast.plan.slug}/matrix/", "/surveys/2026h2/zhongbei/",
-                            f"/indicators/{indicator.code}/", f"/plans/{cast.plan.slug}/tasks/{cast.tasks[0].key}/",
-                            f"/plans/{cast.plan.slug}/versions/", "/places/coverage/"]
+    plan = f"/plans/{cast.plan.slug}"
+    pages = PUBLIC_PAGES + [f"{plan}/", f"{plan}/matrix/", "/surveys/2026h2/zhongbei/", f"/indicators/{indicator.code}/",
+                            f"{plan}/tasks/{cast.tasks[0].key}/", f"{plan}/versions/", "/places/coverage/"]
     for size in (PHONE, NARROW):
         page.set_viewport_size(size)
         for path in pages:
