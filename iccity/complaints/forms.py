@@ -53,6 +53,10 @@ class IntakeForm(forms.Form):
     # Spam controls: people never see "website" (hidden by CSS and aria); bots fill every field.
     website = _text(_("网址（请勿填写）"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
     started = forms.CharField(widget=forms.HiddenInput, required=False)
+    # the order of the page (intake.html), so the list of fields to fix above the form reads top to bottom
+    field_order = ["case_type", "category", "respondent_name", "respondent_address", "town", "business_district",
+                   "respondent_phone", "respondent_uscc", "occurred_on", "amount", "description", "requests",
+                   "anonymous", "person_name", "person_phone", "person_id_type", "person_id_number", "person_address"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

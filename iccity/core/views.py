@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from . import clock, policy, words
 from .models import AuditEvent
 from .registries import audit_task_scopes
-from .web import forbidden
+from .web import forbidden, form_problems
 
 MAX_ROWS = 100_000
 HEADER = ["时间", "操作人", "账号", "动作", "对象类型", "对象编号", "对象", "变更前", "变更后", "说明", "变更摘要", "动作代码"]
@@ -148,7 +148,7 @@ def export(request, fmt: str):
         return forbidden(request, _("只有领导小组办公室管理员可以导出操作记录"))
     form = ExportFilterForm(request.GET)
     if not form.is_valid():
-        errors = "；".join(e for errs in form.errors.values() for e in errs)
+        errors = form_problems(form)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     filename = f"audit-{clock.today():%Y%m%d}"
     events = filtered_events(form.cleaned_data)

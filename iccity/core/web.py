@@ -1,5 +1,6 @@
 """What every app's pages share: the one Chinese 403 page (``templates/403.html``, the message passed in), refusals
-shown to the user as messages, and the safe return after a plain form post."""
+shown to the user as messages, a refused form as one message that names its fields, and the safe return after a plain
+form post."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -18,6 +19,21 @@ def forbidden(request, message: str = "", **context):
 
 def flash_refusal(request, exc: ActionRefused | PermissionDenied) -> None:
     messages.error(request, getattr(exc, "message", None) or str(exc) or _("操作未完成"))
+
+
+def form_problems(form) -> str:
+    """A refused form's errors as one message for the top of the page, each after the label of its field
+    (“申请延至：这个字段是必填项。；延期理由：…”): a message shown away from the form must say which field it means."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else ""
+        parts += [f"{label}：{error}" if label else str(error) for error in errors]
+    return "；".join(parts)
+
+
+def flash_form_problems(request, form) -> None:
+    messages.error(request, form_problems(form) or _("操作未完成"))
 
 
 def back(request, fallback: str):

@@ -105,6 +105,17 @@ def word(code: Any, namespace: str) -> str:
     return label if label is not None else unknown(code, namespace)
 
 
+CONFIDENCE = "confidence"  # how sure a source is: the English grades of the research notes, in words
+
+
+def confidence(text: Any) -> str:
+    """A source's confidence grade in words (medium-high → 中高); a grade already written in Chinese
+    (近似（地铁站代点）, 方案原文) is shown as written."""
+    if text is None or text == "":
+        return ""
+    return lookup(str(text).strip().lower(), CONFIDENCE) or str(text)
+
+
 def verb(code: str) -> str:
     """An audit verb in words. Registered verbs first; then "<app>.<model>.created|updated|deleted" from the model's
     own Chinese name (the admin's generic audit writes those for any model)."""
@@ -167,15 +178,16 @@ _person_cache: dict[int, tuple[float, str]] = {}
 PERSON_CACHE_SECONDS = 60.0
 
 
-def person_display(user: Any, *, fallback: str = "") -> str:
+def person_display(user: Any, *, fallback: str = "", fresh: bool = False) -> str:
     """A person as people know them: “姓名（单位）” from the orgs registry, else the account's full name; the login
-    name only when nothing else is known. ``None`` or anonymous → ``fallback`` or “系统”."""
+    name only when nothing else is known. ``None`` or anonymous → ``fallback`` or “系统”. ``fresh`` skips the cache
+    (the page header: one query on every page, never “one on some pages” depending on the cache's age)."""
     if user is None or not getattr(user, "pk", None):
         return fallback or _("系统")
     ensure_loaded()
     now = time.monotonic()
     cached = _person_cache.get(user.pk)
-    if cached and cached[0] > now:
+    if cached and cached[0] > now and not fresh:
         return cached[1]
     text = None
     for resolver in _person_resolvers:
@@ -230,6 +242,10 @@ register(VERB, {
     "core.privacy.data_key_rotated": L("更换数据加密密钥"), "core.rule.closed": L("停用规则版本"),
     "core.rule.created": L("新增规则版本"), "core.rule.updated": L("修改规则版本"),
     "core.upload.refused": L("拒收超限上传"), "core.privacy.anonymised": L("匿名化到期个人信息"),
+})
+register(CONFIDENCE, {
+    "high": L("高"), "medium-high": L("中高"), "medium": L("中"), "medium-low": L("中低"), "low-medium": L("中低"),
+    "low": L("低"),
 })
 register(FIELD, {
     "count": L("数量"), "created": L("新增"), "updated": L("更新"), "removed": L("移除"), "deleted": L("删除"),

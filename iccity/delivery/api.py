@@ -24,7 +24,8 @@ from iccity.core.words import person_display
 from iccity.orgs.permissions import actor_for
 
 from . import actions
-from .models import Acknowledgement, AckState, Evidence, Notice, Report, ReportRevision, ReportState, WorkItem
+from .inbox import bell_count
+from .models import Acknowledgement, AckState, Evidence, Report, ReportRevision, ReportState, WorkItem
 from .permissions import Scope, visible_reports
 
 router = Router(tags=["督办"], auth=django_auth)
@@ -105,7 +106,7 @@ class MyTasksOut(Schema):
     acknowledgements: list[AckOut] = Field(..., description="待签收")
     to_write: list[ReportOut] = Field(..., description="开放周期内待填报（含被退回）")
     to_approve: list[ReportOut] = Field(..., description="待本人（单位负责人）审核")
-    unread_notices: int
+    unread_notices: int = Field(..., description="未读通知数（与页头铃铛一致，按本人站内通知设置计）")
 
 
 class FigureIn(Schema):
@@ -202,7 +203,7 @@ def my_tasks(request):
                                   cycle__period_start__lte=today, cycle__closes_on__gte=today)
                 .order_by("cycle__due_on", "task__number"))
     to_approve = _reports().filter(unit_id__in=scope.actor.head_of, state=ReportState.SUBMITTED)
-    unread = Notice.objects.filter(unit_id__in=units).exclude(read_by=request.user).count()
+    unread = bell_count(request.user)  # the bell's count: follows the person's in-app preference (off / digest)
     return {
         "acknowledgements": [{"id": a.pk, "task_key": a.assignment.task.key, "task_title": a.assignment.task.title,
                               "unit": a.assignment.unit.name, "due_on": a.due_on, "late": a.is_late(today)} for a in acks],

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
-from iccity.core.web import back, flash_refusal
+from iccity.core.web import back, flash_form_problems, flash_refusal
 
 from . import actions
 from .forms import ExtensionForm, ReturnAssignmentForm
@@ -162,7 +162,7 @@ def request_extension(request, pk):
     item = get_object_or_404(WorkItem.objects.select_related("task"), pk=pk)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        flash_form_problems(request, form)
     else:
         try:
             actions.do_request_extension(item, form.cleaned_data["new_deadline"], form.cleaned_data["reason"],

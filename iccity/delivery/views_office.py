@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from iccity.core.policy import requires
 from iccity.core import clock
 from iccity.core.actions import ActionRefused
-from iccity.core.web import back, flash_refusal
+from iccity.core.web import back, flash_form_problems, flash_refusal
 from iccity.orgs import actions as org_actions
 from iccity.orgs.models import LeadingGroup, Person, Role, RoleAssignment, TaskForce, Unit
 from iccity.plans.models import Task
@@ -174,7 +174,7 @@ def create_task_force(request):
         except ActionRefused as exc:
             flash_refusal(request, exc)
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        flash_form_problems(request, form)
     return back(request, _forces_url())
 
 
@@ -193,7 +193,7 @@ def set_member(request, pk):
         except ActionRefused as exc:
             flash_refusal(request, exc)
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        flash_form_problems(request, form)
     return back(request, _forces_url() + f"#tf-{force.pk}")
 
 
@@ -226,5 +226,5 @@ def set_tasks(request, pk):
         except ActionRefused as exc:
             flash_refusal(request, exc)
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        flash_form_problems(request, form)
     return back(request, _forces_url() + f"#tf-{force.pk}")

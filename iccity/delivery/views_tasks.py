@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from iccity.core import clock, words
 from iccity.core.actions import ActionRefused
-from iccity.core.web import back, flash_refusal
+from iccity.core.web import back, flash_form_problems, flash_refusal
 from iccity.core.models import AuditEvent
 from iccity.plans.models import Assignment, Task
 
@@ -198,7 +198,7 @@ def edit_item(request, pk):
     item = _item(pk)
     form = WorkItemEditForm(request.POST, prefix=f"w{item.pk}")
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        flash_form_problems(request, form)
         return back(request, _task_url(item.task_id))
     changes = {"title": form.cleaned_data["title"], "deliverable": form.cleaned_data["deliverable"]}
     if form.cleaned_data["deadline"] and (item.state == WorkItemState.PROPOSED or form.cleaned_data["deadline"] != item.deadline):

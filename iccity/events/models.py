@@ -6,6 +6,7 @@ SEQUENCE raised by every change made through the actions; a cancellation stays a
 """
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.db import models
@@ -14,6 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from iccity.core import clock, demo
+
+# the confidence grade closing a source line, as the research notes write it: （medium-high）
+SOURCE_GRADE = re.compile(r"[（(]\s*([A-Za-z]+(?:-[A-Za-z]+)?)\s*[）)]\s*$")
 
 
 class EventKind(models.TextChoices):
@@ -88,6 +92,25 @@ class Event(models.Model):
         from .lunar import describe_rule
 
         return describe_rule(self)
+
+    @property
+    def source_lines(self) -> list[dict]:
+        """``sources`` as written (one line each: 事实 — 网址（可信度）) split into fact, links (the http(s) addresses,
+        several separated by ;) and confidence, for the public page."""
+        lines = []
+        for line in self.sources.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            grade = SOURCE_GRADE.search(line)
+            if grade:
+                line = line[:grade.start()].rstrip()
+            fact, _dash, where = line.rpartition(" — ") if " — " in line else ("", "", line)
+            parts = [p.strip() for p in where.split(";") if p.strip()]
+            lines.append({"fact": fact.strip(), "links": [p for p in parts if p.startswith(("http://", "https://"))],
+                          "text": "；".join(p for p in parts if not p.startswith(("http://", "https://"))),
+                          "confidence": grade.group(1) if grade else ""})
+        return lines
 
     @property
     def organiser_label(self) -> str:

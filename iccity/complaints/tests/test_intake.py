@@ -126,3 +126,16 @@ def test_an_empty_form_shows_one_message_per_field(client, site):
     assert {"respondent_name", "description", "person_name"} <= set(flagged)
     assert all(len(msgs) == 1 for msgs in flagged.values()), flagged
     assert "这个字段是必填项" not in htmllib.unescape(page)
+
+
+def test_a_refused_form_lists_what_to_fix_above_the_form_with_links_to_the_fields(client, site):
+    """On a phone the page opens at the top after a refused submission: the summary there names each field to fix."""
+    empty = {k: "" for k in form_data() if k not in ("started", "requests")}
+    empty["started"] = form_data()["started"]
+    page = client.post("/complaints/new/", empty).content.decode()
+    summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert page.index('id="error-summary"') < page.index('<form method="post"')
+    linked = re.findall(r'href="#field-([a-z_]+)"', summary)
+    flagged = re.findall(r'<div class="c-field has-error" id="field-([a-z_]+)">', page)
+    assert {"respondent_name", "description", "person_name"} <= set(linked) and linked == flagged  # in page order
+    assert "error-summary" not in client.get("/complaints/new/").content.decode()

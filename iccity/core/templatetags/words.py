@@ -1,6 +1,7 @@
 """Template filters of the translation table (core.words): ``{% load words %}`` then
 ``{{ e.action|words }}`` (an audit verb), ``{{ value|word:"light" }}`` (a code in a namespace), ``{{ e|audit_detail }}``
-(before/after as a sentence), ``{{ user|person }}`` (name and unit) and ``{{ e|actor }}`` (who did an audited thing)."""
+(before/after as a sentence), ``{{ s.confidence|confidence }}`` (a source's grade), ``{{ user|person }}`` (name and
+unit) and ``{{ e|actor }}`` (who did an audited thing)."""
 from __future__ import annotations
 
 from django import template
@@ -20,6 +21,11 @@ def word(code, namespace):
     return table.word(code, namespace)
 
 
+@register.filter(name="confidence")
+def confidence_words(text):
+    return table.confidence(text)
+
+
 @register.filter
 def audit_detail(event):
     return table.audit_sentence(event.action, getattr(event, "before", None), getattr(event, "after", None))
@@ -28,6 +34,12 @@ def audit_detail(event):
 @register.filter
 def person(user, fallback=""):
     return table.person_display(user, fallback=fallback)
+
+
+@register.filter
+def signed_in_person(user):
+    """The header's “姓名（单位）” of the signed-in person, looked up on every page (a constant cost per page)."""
+    return table.person_display(user, fresh=True)
 
 
 @register.filter

@@ -97,3 +97,16 @@ def test_the_leader_summary_links_only_to_pages_the_viewer_may_open(client, peop
     html = client.get(reverse("evaluation:leader")).content.decode()
     assert reverse("evaluation:command") not in html and reverse("evaluation:ratings") not in html
     assert client.get(reverse("evaluation:command")).status_code == 403
+
+
+def test_the_user_menu_names_the_person_and_unit_not_the_login_name(client, people):
+    """The header names who is signed in as people know them (姓名（单位）), never the account's login name."""
+    import re
+
+    client = _client_for(client, people, "liaison")
+    page = client.get(reverse("indicators:catalogue")).content.decode()
+    account = re.search(r'<a href="' + re.escape(reverse("accounts:account")) + r'"[^>]*>\s*([^<]*)', page)
+    assert account is not None
+    assert account.group(1).strip() == "测试liaison（区商务局）"
+    heading = re.search(r"<h1>([^<]*)</h1>", client.get(reverse("accounts:account")).content.decode())
+    assert heading.group(1) == "我的账号：测试liaison（区商务局）"  # the login name is a fact below, not the title

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from iccity.delivery.actions import do_save_draft, do_submit_report, do_unit_approve
-from iccity.delivery.models import Acknowledgement, AckState, Report, ReportState
+from iccity.delivery.models import Acknowledgement, AckState, Notice, Report, ReportState
 
 
 @pytest.fixture
@@ -110,3 +110,20 @@ def test_acknowledge_and_return(client, cast, cycle):
     assert response.status_code == 400 and "至少4个字" in response.json()["detail"]
     assert post(client, f"/api/delivery/acknowledgements/{co_ack.pk}/return",
                 {"reason": "属区商务局职责"}).json()["state"] == AckState.RETURNED
+
+
+def test_my_tasks_unread_count_follows_the_in_app_preference_like_the_bell(client, cast, cycle):
+    """With in-app notices off the API counts what the bell counts: 红色督办 only, not every unread notice."""
+    from iccity.delivery.actions import do_set_notice_preferences
+    from iccity.delivery.inbox import bell_count
+    from iccity.delivery.notify import create_notice
+
+    from .conftest import scope_of
+
+    do_set_notice_preferences({"inapp": "off"}, scope=scope_of(cast.reporter))
+    create_notice(kind="urge", unit=cast.lead_unit, title="催报", body="请按时报送", dedupe_key="api-u1")
+    create_notice(kind="red", unit=cast.lead_unit, title="红色督办", body="请立即办理", dedupe_key="api-r1")
+    client.force_login(cast.reporter)
+    unread = client.get("/api/delivery/my").json()["unread_notices"]
+    assert unread == bell_count(cast.reporter) >= 1
+    assert unread < Notice.objects.filter(unit=cast.lead_unit).exclude(read_by=cast.reporter).count()

@@ -163,3 +163,14 @@ def test_extension_request_from_the_page(client, cast, cycle):
     client.force_login(cast.co_reporter)   # a co-unit may not ask
     assert client.post(f"/delivery/work-items/{item.pk}/extension/",
                        {"new_deadline": "2026-09-30", "reason": "x"}).status_code == 403
+
+
+def test_an_empty_extension_request_says_which_fields_are_missing(client, cast, cycle):
+    """The message shows at the top of 我的任务, away from the folded form: it names each field, not
+    “这个字段是必填项。；这个字段是必填项。”."""
+    item = do_create_work_item(cast.task, {"title": "规划编制", "lead_unit": cast.lead_unit,
+                                           "deadline": dt.date(2026, 6, 30)}, scope=cast.scope("office"))
+    client.force_login(cast.reporter)
+    html = page(client.post(f"/delivery/work-items/{item.pk}/extension/", {"new_deadline": "", "reason": ""},
+                            follow=True))
+    assert "申请延至：这个字段是必填项。" in html and "延期理由：这个字段是必填项。" in html

@@ -58,6 +58,11 @@ def test_office_sees_the_command_screen_charts_and_league_table(seeded, live_ser
     assert page.evaluate("() => window.sameScreen === true")
     outside = sorted({h for h in hosts if h not in LOCAL_HOSTS})
     assert outside == [], f"浏览器请求了外部主机：{outside}"
+    # a leader opening it on a phone: the panels take the screen's width (a 420 px minimum column went off the side)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.reload()
+    page.locator("#chart-group canvas").first.wait_for(state="visible")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
 
 
 def test_office_rates_a_task_in_place_with_htmx(seeded, live_server, page):

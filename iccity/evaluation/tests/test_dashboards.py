@@ -85,6 +85,8 @@ def test_leader_summary_shows_ratings_beside_lights_and_risks(client, builder, l
     html = client.get("/evaluation/leader/").content.decode()
     assert "黄绿（基本可控）" in html and "红：1 项事项逾期超过10个工作日" in html
     assert f"本季度尚有 {builder.version.tasks.count() - 1} 项任务未评定" in html
+    # the overdue trend reads as counts per month, not “2026-10 1” (a month and a number that look like a date)
+    assert "2026-10：1 项" in html and "2026-10 1" not in html
 
 
 def test_leader_summary_is_closed_to_units(client, builder, django_user_model):

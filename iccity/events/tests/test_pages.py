@@ -90,3 +90,16 @@ def test_a_failing_impact_check_hides_the_link_instead_of_breaking_the_page(clie
         raise RuntimeError("engine down")
     monkeypatch.setattr(impact, "impact_data", [boom])
     assert client.get("/events/").status_code == 200
+
+
+def test_event_sources_read_as_a_list_with_links_and_confidence_in_words(client, events):
+    lantern = events["lantern"]
+    lantern.sources = ("第28届 2025-01-29至02-13 — https://news.example.cn/a/1（medium-high）\n"
+                       "历年日期 — http://a.example.cn/1 ; http://b.example.cn/2（low-medium）\n"
+                       "区文旅局口头确认")
+    actions.do_save_event(lantern, actor=None, created=False)
+    html = client.get(lantern.get_absolute_url()).content.decode()
+    assert '<a href="https://news.example.cn/a/1"' in html and '<a href="http://b.example.cn/2"' in html
+    assert "可信度：中高" in html and "可信度：中低" in html and "区文旅局口头确认" in html
+    # a <pre> kept long addresses on one line, 844 px wide on a phone
+    assert "medium" not in html and "<pre" not in html

@@ -22,6 +22,8 @@ def test_jobs_page_lists_every_job_with_its_last_run_for_the_office(client, offi
     for label in ("督办定时任务", "每日备份", "清理过期会话", "检查下一年节假日数据"):
         assert label in text
     assert "逾期未成功" in text  # the backup failed and never succeeded
+    # a job's internal name appears only inside the command that runs it, never as a bare code under its label
+    assert "<code>iccity worker --run ops.backup</code>" in text and "<code>ops.backup</code>" not in text
     detail = client.get(reverse("ops:job_runs", args=["ops.backup"]))
     assert detail.status_code == 200 and "磁盘已满" in detail.content.decode()
 

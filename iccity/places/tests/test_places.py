@@ -134,3 +134,12 @@ def test_geojson_is_served_as_application_geo_json(client, db):
     assert response.status_code == 200
     assert response["Content-Type"].split(";")[0] == "application/geo+json"
     assert json.loads(response.content)["type"] == "FeatureCollection"
+
+
+def test_place_page_shows_the_sources_confidence_in_words(client, loaded):
+    station = Place.objects.get(name="天津南站")
+    graded = station.sources.exclude(confidence="").first()
+    graded.confidence = "medium-high"
+    graded.save()
+    html = client.get(station.get_absolute_url()).content.decode()
+    assert "可信度：中高" in html and "medium" not in html

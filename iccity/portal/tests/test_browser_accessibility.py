@@ -21,14 +21,28 @@ PHONE_LISTS = ["/delivery/overview/", "/evaluation/league/", "/evaluation/rating
                "/reports/documents/"]
 
 # Text squeezed into a column a few characters wide (names 3-4 characters a line, labels one character per line):
-# table cells, captions and labels of 4+ characters narrower than three characters. Vertical headers are meant so.
+# table cells, captions and labels of 4+ Chinese characters (or 8+ letters and digits: dates, coordinates) narrower
+# than three characters. Vertical headers are meant so.
 SQUEEZED = """() => Array.from(document.querySelectorAll('main th, main td, main caption, main label'))
   .filter(el => !el.closest('table.responsive thead, .visually-hidden') && el.getClientRects().length
           && getComputedStyle(el).writingMode === 'horizontal-tb'
-          && (el.textContent.match(/[\\u4e00-\\u9fff]/g) || []).length >= 4
+          && ((el.textContent.match(/[\\u4e00-\\u9fff]/g) || []).length >= 4
+              || (el.textContent.match(/[0-9A-Za-z]/g) || []).length >= 8)
           && el.getBoundingClientRect().right > 0 && el.getBoundingClientRect().left < innerWidth
           && el.clientWidth < 3 * parseFloat(getComputedStyle(el).fontSize))
   .map(el => el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 16))"""
+
+
+# Contrast of an element's text against the first opaque background behind it (WCAG 1.4.3 needs 4.5:1).
+CONTRAST = """sel => { const el = document.querySelector(sel); if (!el) return null;
+  const rgb = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b]
+    .map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [.2126, .7152, .0722][i], 0);
+  let bg = el; while (bg && rgb(getComputedStyle(bg).backgroundColor)[3] === 0) bg = bg.parentElement;
+  const a = lum(rgb(getComputedStyle(el).color));
+  const b = lum(rgb(getComputedStyle(bg || document.body).backgroundColor));
+  return (Math.max(a, b) + .05) / (Math.min(a, b) + .05); }"""
 
 
 @pytest.fixture
@@ -70,8 +84,9 @@ def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
     from iccity.indicators.models import Indicator
 
     indicator = Indicator.objects.filter(published=True).order_by("code").first()
-    pages = PUBLIC_PAGES + [f"/plans/{cast.plan.slug}/", f"/plans/{cast.plan.slug}/matrix/", "/surveys/2026h2/zhongbei/",
-                            f"/indicators/{indicator.code}/"]
+    plan = f"/plans/{cast.plan.slug}"
+    pages = PUBLIC_PAGES + [f"{plan}/", f"{plan}/matrix/", "/surveys/2026h2/zhongbei/", f"/indicators/{indicator.code}/",
+                            f"{plan}/tasks/{cast.tasks[0].key}/", f"{plan}/versions/", "/places/coverage/"]
     for size in (PHONE, NARROW):
         page.set_viewport_size(size)
         for path in pages:
@@ -100,9 +115,16 @@ def test_staff_pages_pass_axe(cast, live_server, page):
         _login(page, live_server, username, paths[0])
         for path in paths:
             _check(page, live_server.url + path, found)
+    # the notice bell in the header is readable on the header's navy (it was navy link text on navy: 1:1)
+    bell = page.evaluate(CONTRAST, "#notice-bell")
+    if bell is None or bell < 4.5:
+        found["#notice-bell"] = f"页头“通知”对比度 {bell}"
     # the office's main lists on a phone: cards or a scroll box, never squeezed columns or a page wider than the screen
     page.set_viewport_size(NARROW)
-    for path in PHONE_LISTS:
+    # ...and the pages one click from them: a task's units with the role form, its delivery timeline and light with
+    # the rating history, the figures' definitions, the scheduled jobs
+    for path in PHONE_LISTS + [f"/plans/{cast.plan.slug}/tasks/{task.key}/", f"/delivery/tasks/{task.pk}/",
+                               f"/evaluation/tasks/{task.pk}/", "/delivery/figures/", "/ops/jobs/"]:
         page.goto(live_server.url + path)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         squeezed = page.evaluate(SQUEEZED)
