@@ -19,7 +19,7 @@ Rules decided here (see domain-plan-and-delivery.md §3.2 for the practice they 
   subject: steps never repeat, a run missed for days is not back-filled, nothing lower follows something higher.
 - **红色督办** also goes (``info`` copy) to the host units of the task forces driving the task; there is no office
   unit, so the office receives red notices through a global channel (``Channel.unit`` empty, kinds ``["red"]``),
-  which ``notify.channels_for`` already fans out to.
+  which ``notify.create_notices`` already fans out to.
 - **文号** ``西青消费督〔2026〕第12号``: numbered per prefix and year inside the transaction that inserts the notice,
   serialised by a lock (PostgreSQL advisory lock; SQLite's IMMEDIATE transactions serialise writers already), so
   parallel runs never share or skip a number. Copies carry the original's number (one document, 主送 + 抄送).

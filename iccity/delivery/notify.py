@@ -29,20 +29,71 @@ def issuer_name() -> str:
 UNIT_ROLES = (Role.UNIT_HEAD, Role.LIAISON)
 
 
-def channels_for(unit_id: int, kind: str) -> list[Channel]:
-    """Shared channels: the unit's own and the global ones (not personal ones)."""
-    channels = Channel.objects.filter(Q(unit_id=unit_id) | Q(unit__isnull=True), person__isnull=True, active=True)
-    return [c for c in channels if not c.kinds or kind in c.kinds]
+@dataclass
+class NoticeSpec:
+    kind: str
+    unit: object
+    title: str
+    body: str
+    dedupe_key: str
+    links: dict = field(default_factory=dict)   # task, cycle, report, work_item… the notice is about
 
 
-def personal_deliveries(notice: Notice) -> list[NoticeDelivery]:
-    """Deliveries to the personal channels of the unit's heads and liaisons, as each person chose for that channel:
-    immediate → pending (the send job), daily digest → held for the digest job, off → none. Two queries."""
-    return _deliveries_for([notice], shared=[], personal=_personal_channels({notice.unit_id}))
+def create_notice(*, kind: str, unit, title: str, body: str, dedupe_key: str, **links) -> Notice | None:
+    """Create a notice once: a second call with the same ``dedupe_key`` (a re-run, or a parallel worker) returns
+    None."""
+    made = create_notices([NoticeSpec(kind, unit, title, body, dedupe_key, links)])
+    return made[0] if made else None
+
+
+def create_notices(specs: list[NoticeSpec]) -> list[Notice]:
+    """Create the notices whose ``dedupe_key`` is not used yet, with their deliveries, in a fixed number of queries
+    however many there are (dispatch tells fifty units at once): the unit's and the global shared channels for the
+    notice's kind, and the personal channels of the unit's heads and liaisons as each person chose (immediate →
+    pending for the send job, daily digest → held for the digest job, off → none)."""
+    used = set(Notice.objects.filter(dedupe_key__in=[s.dedupe_key for s in specs]).values_list("dedupe_key", flat=True))
+    fresh, seen = [], set()
+    for spec in specs:
+        if spec.dedupe_key not in used and spec.dedupe_key not in seen:
+            seen.add(spec.dedupe_key)
+            fresh.append(spec)
+    notices = _insert(fresh)
+    if not notices:
+        return []
+    unit_ids = {n.unit_id for n in notices}
+    shared = list(Channel.objects.filter(Q(unit_id__in=unit_ids) | Q(unit__isnull=True), person__isnull=True,
+                                         active=True).order_by("pk"))
+    NoticeDelivery.objects.bulk_create(_deliveries_for(notices, shared=shared, personal=_personal_channels(unit_ids)))
+    return notices
+
+
+def _insert(specs: list[NoticeSpec]) -> list[Notice]:
+    """One insert for a batch. A parallel worker may win a key between the check and the insert (unique
+    ``dedupe_key``): then one at a time, each in a savepoint that keeps the caller's transaction usable, and each
+    loser is skipped."""
+    def build(s: NoticeSpec) -> Notice:
+        return Notice(kind=s.kind, unit=s.unit, title=s.title, body=s.body, dedupe_key=s.dedupe_key, **s.links)
+
+    if len(specs) > 1 and connection.features.can_return_rows_from_bulk_insert:
+        try:
+            with transaction.atomic():
+                return Notice.objects.bulk_create([build(s) for s in specs])
+        except IntegrityError:
+            pass
+    made = []
+    for spec in specs:
+        try:
+            with transaction.atomic():
+                notice = build(spec)
+                notice.save()
+        except IntegrityError:
+            continue
+        made.append(notice)
+    return made
 
 
 def _personal_channels(unit_ids: set) -> dict[int, list[Channel]]:
-    """unit id → the active personal channels of its heads and liaisons (one query; preferences: one more)."""
+    """unit id → the active personal channels of its heads and liaisons (one query)."""
     by_unit: dict[int, list[Channel]] = {}
     rows = (Channel.objects.filter(person__roles__unit_id__in=unit_ids, person__roles__role__in=UNIT_ROLES, active=True)
             .annotate(for_unit=F("person__roles__unit_id")).select_related("person").order_by("pk"))
@@ -71,60 +122,3 @@ def _deliveries_for(notices: list[Notice], *, shared: list[Channel],
             state = NoticeDelivery.State.DIGEST if mode == NoticeMode.DIGEST else NoticeDelivery.State.PENDING
             deliveries.append(NoticeDelivery(notice=notice, channel=channel, state=state))
     return deliveries
-
-
-def create_notice(*, kind: str, unit, title: str, body: str, dedupe_key: str, **links) -> Notice | None:
-    """Create a notice once: a second call with the same ``dedupe_key`` (a re-run, or a parallel worker) returns None.
-
-    The savepoint keeps the caller's transaction usable when the insert loses a race on the unique key.
-    """
-    if Notice.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    try:
-        with transaction.atomic():
-            notice = Notice.objects.create(kind=kind, unit=unit, title=title, body=body, dedupe_key=dedupe_key, **links)
-    except IntegrityError:
-        return None
-    shared = [NoticeDelivery(notice=notice, channel=c) for c in channels_for(notice.unit_id, kind)]
-    NoticeDelivery.objects.bulk_create(shared + personal_deliveries(notice))
-    return notice
-
-
-@dataclass
-class NoticeSpec:
-    kind: str
-    unit: object
-    title: str
-    body: str
-    dedupe_key: str
-    links: dict = field(default_factory=dict)
-
-
-def create_notices(specs: list[NoticeSpec]) -> list[Notice]:
-    """``create_notice`` for many notices in a fixed number of queries (dispatch to fifty units was ~350 queries).
-    The same once-only rule: keys already used are skipped; if a parallel worker wins a race on a key, the batch
-    falls back to one notice at a time, where each loser is skipped."""
-    used = set(Notice.objects.filter(dedupe_key__in=[s.dedupe_key for s in specs]).values_list("dedupe_key", flat=True))
-    fresh, seen = [], set()
-    for spec in specs:
-        if spec.dedupe_key not in used and spec.dedupe_key not in seen:
-            seen.add(spec.dedupe_key)
-            fresh.append(spec)
-    if not fresh:
-        return []
-    if not connection.features.can_return_rows_from_bulk_insert:
-        return [n for s in fresh if (n := create_notice(kind=s.kind, unit=s.unit, title=s.title, body=s.body,
-                                                        dedupe_key=s.dedupe_key, **s.links)) is not None]
-    try:
-        with transaction.atomic():
-            notices = Notice.objects.bulk_create([
-                Notice(kind=s.kind, unit=s.unit, title=s.title, body=s.body, dedupe_key=s.dedupe_key, **s.links)
-                for s in fresh])
-    except IntegrityError:
-        return [n for s in fresh if (n := create_notice(kind=s.kind, unit=s.unit, title=s.title, body=s.body,
-                                                        dedupe_key=s.dedupe_key, **s.links)) is not None]
-    unit_ids = {n.unit_id for n in notices}
-    shared = list(Channel.objects.filter(Q(unit_id__in=unit_ids) | Q(unit__isnull=True), person__isnull=True,
-                                         active=True).order_by("pk"))
-    NoticeDelivery.objects.bulk_create(_deliveries_for(notices, shared=shared, personal=_personal_channels(unit_ids)))
-    return notices
