@@ -37,10 +37,11 @@ def enabled() -> bool:
     return bool(getattr(settings, "ICCITY_PUBLIC_CACHE", False))
 
 
-def _domains() -> set[str]:
+@functools.cache  # the installed apps do not change while the process runs; asked on every audit record
+def _domains() -> frozenset[str]:
     from django.apps import apps
 
-    return {config.label for config in apps.get_app_configs() if config.name.startswith("iccity.")}
+    return frozenset(config.label for config in apps.get_app_configs() if config.name.startswith("iccity."))
 
 
 def domain_of(action: str) -> str:
@@ -62,11 +63,6 @@ def versions(domains) -> tuple[int, ...]:
     if len(found) < len(keys):
         found = cache.get_many(keys)
     return tuple(int(found.get(key, 0)) for key in keys)
-
-
-def version() -> int:
-    """The version of pages that read everything."""
-    return versions([ANY])[0]
 
 
 def bump(domain: str = CORE) -> None:
