@@ -387,8 +387,8 @@ def test_seed_upload_of_a_new_plan_becomes_its_baseline(db, client, office_admin
 
 
 def test_seed_plan_names_no_issuer_its_text_does_not_state(client, xiqing_plan):
-    """The Xiqing text starts at the addressee line and is signed by a date only: the issuer stays empty (never a
-    placeholder such as “一”/“—” read as the issuing body); the overview names the date alone."""
+    """The Xiqing text starts at the addressee line and is signed by a date only: the issuer stays empty (a dash
+    such as “一”/“—” is never read as the issuing body); the overview names the date alone."""
     assert xiqing_plan.issuer == ""
     html = client.get(reverse("plans:overview", args=[XIQING_PLAN_SLUG])).content.decode()
     meta = html.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
