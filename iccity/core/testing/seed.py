@@ -6,7 +6,14 @@ test runs in a transaction that is rolled back, so that is every test that start
 the returned object and everything pointing at it are the same rows the real setup made. Foreign keys are deferred
 until commit on both SQLite and PostgreSQL, so the insert order does not matter. Auto-set times are moved to the
 platform's "now" (``core.clock``), as the real setup would have written them. Audit rows are appended again through
-the hash chain (``core.audit_chain.append``), so the replayed trail links onto whatever chain the test database has.
+the hash chain (``core.audit_chain.append_many``), so the replayed trail links onto whatever chain the test database
+has.
+
+Content types are referred to by name, not id: a transactional test's flush re-creates them with new ids, and a seed
+that pinned the old ids would never be clean again (it silently fell back to the real setup in ~all tests).
+
+The rows are kept as the database's own parameters and written with one ``executemany`` per table: the ORM's
+``bulk_create`` spent most of a replay preparing the same values again.
 
 Anything that is not clean falls back to running the real setup, so a seed can make a test faster but never different.
 """
@@ -14,31 +21,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import models, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
 
 # Rows derived from others that the replay re-derives instead of copying.
 NOT_COPIED = {"core.AuditChainHead"}
+# Rows written through their own path (the audit chain links each row to the one before it).
+THROUGH_MODELS = {"core.AuditEvent"}
 
 
-def _append_audit(copies: list[models.Model]) -> None:
-    from iccity.core.audit_chain import append_many
-
-    append_many(copies)
-
-
-# model label → how its copies are written (default: one bulk insert).
-WRITERS: dict[str, Callable[[list[models.Model]], None]] = {"core.AuditEvent": _append_audit}
+@dataclass
+class _Table:
+    model: type[models.Model]
+    fields: list[models.Field]
+    values: list[tuple]            # each row's attribute values, as recorded
+    prepared: list[tuple]          # the same as database parameters
+    now_columns: list[int]         # auto-set times, moved to "now" on replay
+    type_columns: list[int]        # content type ids, looked up by name on replay
+    type_names: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
 class Seed:
-    rows: list[tuple[type[models.Model], list[models.Model]]]
+    tables: list[_Table]
     result_model: type[models.Model]
     result_pk: object
-    # Rows outside the seed that its rows point at (content types, rules…): they must exist to replay.
+    # Rows outside the seed that its rows point at (rules, users…): they must exist to replay. Content types are
+    # found by name instead (``_Table.type_names``).
     outside: dict[type[models.Model], set]
 
 
@@ -55,29 +67,55 @@ def _pks(model) -> set:
 
 
 def _is_clean(seed: Seed) -> bool:
-    if any(model._base_manager.filter(pk__in=[o.pk for o in objs[:50]]).exists() for model, objs in seed.rows):
+    for table in seed.tables:
+        if table.model._base_manager.filter(pk__in=[row[0] for row in table.values[:50]]).exists():
+            return False
+    if not all(model._base_manager.filter(pk__in=pks).count() == len(pks) for model, pks in seed.outside.items()):
         return False
-    return all(model._base_manager.filter(pk__in=pks).count() == len(pks) for model, pks in seed.outside.items())
+    try:
+        _type_ids(seed)
+    except ContentType.DoesNotExist:
+        return False
+    return True
 
 
-def _outside_references(rows) -> dict:
-    inside = {(model, obj.pk) for model, objs in rows for obj in objs}
+def _is_content_type(f: models.Field) -> bool:
+    return f.is_relation and f.related_model is not None and f.related_model._meta.concrete_model is ContentType
+
+
+def _outside_references(tables: list[_Table]) -> dict:
+    inside = {(t.model, row[0]) for t in tables for row in t.values}
     outside: dict = {}
-    for model, objs in rows:
-        for f in model._meta.concrete_fields:
-            if not f.is_relation or f.related_model is None:
+    for t in tables:
+        for i, f in enumerate(t.fields):
+            if not f.is_relation or f.related_model is None or _is_content_type(f):
                 continue
             target = f.related_model._meta.concrete_model
-            for obj in objs:
-                value = getattr(obj, f.attname)
-                if value is not None and (target, value) not in inside:
-                    outside.setdefault(target, set()).add(value)
+            for row in t.values:
+                if row[i] is not None and (target, row[i]) not in inside:
+                    outside.setdefault(target, set()).add(row[i])
     return outside
 
 
-def _auto_time_fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField)
-            and (f.auto_now or f.auto_now_add or callable(f.default))]
+def _is_auto_time(f: models.Field) -> bool:
+    return isinstance(f, models.DateTimeField) and bool(f.auto_now or f.auto_now_add or callable(f.default))
+
+
+def _record(model, objs) -> _Table:
+    # the primary key first, so the clean check finds it at row[0]
+    fields = sorted(model._meta.concrete_fields, key=lambda f: not f.primary_key)
+    values = [tuple(getattr(obj, f.attname) for f in fields) for obj in objs]
+    table = _Table(
+        model=model, fields=fields, values=values,
+        prepared=[tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)) for row in values],
+        now_columns=[i for i, f in enumerate(fields) if _is_auto_time(f)],
+        type_columns=[i for i, f in enumerate(fields) if _is_content_type(f)])
+    for i in table.type_columns:
+        for row in values:
+            if row[i] is not None and row[i] not in table.type_names:
+                ct = ContentType.objects.get_for_id(row[i])
+                table.type_names[row[i]] = (ct.app_label, ct.model)
+    return table
 
 
 def seeded(name: str, setup: Callable[[], models.Model]) -> models.Model:
@@ -90,32 +128,74 @@ def seeded(name: str, setup: Callable[[], models.Model]) -> models.Model:
     tables = _all_models()
     before = {model: _pks(model) for model in tables}
     result = setup()
-    rows = []
+    recorded = []
     for model in tables:
         new = [pk for pk in _pks(model) if pk not in before[model]]
         if new:
-            rows.append((model, list(model._base_manager.filter(pk__in=new).order_by("pk"))))
-    _seeds[name] = Seed(rows=rows, result_model=type(result), result_pk=result.pk, outside=_outside_references(rows))
+            recorded.append(_record(model, model._base_manager.filter(pk__in=new).order_by("pk")))
+    _seeds[name] = Seed(tables=recorded, result_model=type(result), result_pk=result.pk,
+                        outside=_outside_references(recorded))
     return result
+
+
+def _type_ids(seed: Seed) -> dict[int, int]:
+    """Recorded content type id → the id the same app_label.model has in this database now. Asked of the database,
+    not the content type cache: a process that restored or flushed the database leaves that cache behind."""
+    names = {old: natural for table in seed.tables for old, natural in table.type_names.items()}
+    if not names:
+        return {}
+    current = {(app_label, model): pk for pk, app_label, model in ContentType.objects.filter(
+        app_label__in={a for a, _ in names.values()}, model__in={m for _, m in names.values()},
+    ).values_list("pk", "app_label", "model")}
+    missing = [natural for natural in names.values() if natural not in current]
+    if missing:
+        raise ContentType.DoesNotExist(f"content types not in this database: {missing}")
+    return {old: current[natural] for old, natural in names.items()}
 
 
 def _replay(seed: Seed) -> models.Model:
     from iccity.core import clock
 
     now = clock.now()
+    type_ids = _type_ids(seed)
     # One transaction: foreign keys are checked at its end, when every row is in (transactional tests autocommit).
     with transaction.atomic():
-        _insert(seed, now)
+        for table in seed.tables:
+            _insert(table, now, type_ids)
     return seed.result_model._base_manager.get(pk=seed.result_pk)
 
 
-def _insert(seed: Seed, now: dt.datetime) -> None:
-    for model, objs in seed.rows:
-        fields = _auto_time_fields(model)
-        copies = []
-        for obj in objs:
-            copy = model(**{f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields})
-            for f in fields:
-                setattr(copy, f.attname, now if isinstance(getattr(copy, f.attname), dt.datetime) else getattr(copy, f.attname))
-            copies.append(copy)
-        WRITERS.get(model._meta.label, model._base_manager.bulk_create)(copies)
+def _patched(rows: list[tuple], table: _Table, now_values: dict[int, object], type_ids: dict[int, int],
+             *, prepare: bool) -> list[tuple]:
+    """Rows with their auto-set times at ``now`` and their content types as this database numbers them."""
+    if not table.now_columns and not table.type_columns:
+        return rows
+    out = []
+    for raw, row in zip(table.values, rows, strict=True):
+        cells = list(row)
+        for i in table.now_columns:
+            if isinstance(raw[i], dt.datetime):
+                cells[i] = now_values[i]
+        for i in table.type_columns:
+            if raw[i] is not None:
+                new_id = type_ids[raw[i]]
+                cells[i] = table.fields[i].get_db_prep_save(new_id, connection) if prepare else new_id
+        out.append(tuple(cells))
+    return out
+
+
+def _insert(table: _Table, now: dt.datetime, type_ids: dict[int, int]) -> None:
+    model = table.model
+    if model._meta.label in THROUGH_MODELS:
+        from iccity.core.audit_chain import append_many
+
+        rows = _patched(table.values, table, dict.fromkeys(table.now_columns, now), type_ids, prepare=False)
+        append_many([model(**{f.attname: v for f, v in zip(table.fields, row, strict=True)}) for row in rows])
+        return
+    now_values = {i: table.fields[i].get_db_prep_save(now, connection) for i in table.now_columns}
+    rows = _patched(table.prepared, table, now_values, type_ids, prepare=True)
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in table.fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(table.fields))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

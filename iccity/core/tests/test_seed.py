@@ -54,3 +54,27 @@ def test_a_seed_is_not_replayed_onto_a_database_that_already_holds_its_rows(fres
     again = seed_module.seeded("probe", _import)  # its rows exist: the real setup runs (and finds the same file)
     assert again.pk == first.pk
     assert again.plan.versions.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_seed_is_replayed_after_content_types_are_renumbered(fresh_seed, monkeypatch):
+    """A transactional test's flush re-creates the content types with new ids; the seed finds them by name."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    with transaction.atomic():
+        real = seed_module.seeded("probe", _import)
+        recorded = dict(AuditEvent.objects.values_list("pk", "content_type__model"))
+        transaction.set_rollback(True)
+    moved = ContentType.objects.get(app_label="plans", model="planversion")
+    ContentType.objects.filter(pk=moved.pk).update(id=moved.pk + 10_000)
+    Permission.objects.filter(content_type_id=moved.pk).update(content_type_id=moved.pk + 10_000)
+    ContentType.objects.clear_cache()
+    monkeypatch.setattr("conftest._import_xiqing_plan", lambda: pytest.fail("the seed was not replayed"))
+
+    replayed = seed_module.seeded("probe", _import)
+    assert replayed.pk == real.pk
+    assert dict(AuditEvent.objects.values_list("pk", "content_type__model")) == recorded
+    assert AuditEvent.objects.filter(content_type_id=moved.pk + 10_000).exists()
+    assert audit_chain.verify().broken is None
