@@ -78,3 +78,43 @@ def test_a_seed_is_replayed_after_content_types_are_renumbered(fresh_seed, monke
     assert dict(AuditEvent.objects.values_list("pk", "content_type__model")) == recorded
     assert AuditEvent.objects.filter(content_type_id=moved.pk + 10_000).exists()
     assert audit_chain.verify().broken is None
+
+
+@pytest.mark.django_db
+def test_a_seed_made_here_is_replayed_only_onto_the_state_and_time_it_was_recorded_on(fresh_seed):
+    """``seeded_here`` builds on rows already there: a fixture that changed any row first, or another platform time,
+    gets the real setup, never a replay made for a different state."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from iccity.core import clock
+    from iccity.orgs.models import Unit
+
+    runs = []
+
+    def setup():
+        runs.append(1)
+        return Unit.objects.create(name=f"测试单位{base.name}", unit_type="district_dept")
+
+    def attempt(change=None, at=dt.date(2026, 3, 2)):
+        with clock.travel(at), transaction.atomic():
+            if change:
+                change()
+            made = seed_module.seeded_here("probe-here", setup)
+            shape = (made.pk, made.name)
+            transaction.set_rollback(True)
+        return shape
+
+    base = Unit.objects.create(name="基准", unit_type="district_dept")
+    first = attempt()
+    assert attempt() == first and len(runs) == 1  # same state, same time: replayed
+
+    def rename():
+        Unit.objects.filter(pk=base.pk).update(full_name="改过的全称")
+
+    attempt(change=rename)
+    attempt(change=lambda: Unit.objects.create(name="另一个", unit_type="district_dept"))
+    attempt(at=dt.date(2026, 3, 3))
+    assert len(runs) == 4  # an edited row, an added row, another day: each ran the real setup
+    assert attempt() == first and len(runs) == 4

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from iccity.core.testing.seed import seeded_here
 from iccity.delivery.actions import do_dispatch_plan, do_open_cycle
 from iccity.delivery.models import DrivenTask
 from iccity.delivery.permissions import Scope
@@ -18,13 +19,38 @@ TODAY = dt.date(2026, 3, 2)
 def make_person(django_user_model, username: str, role: str, *, unit: Unit | None = None, task_force=None):
     user = django_user_model.objects.create_user(username, password="pass-123456")
     person = Person.objects.create(user=user, name=username, unit=unit)
-    RoleAssignment.objects.create(person=person, role=role, unit=unit if role in (Role.UNIT_HEAD, Role.LIAISON) else None,
-                                  task_force=task_force)
+    held_in = unit if role in (Role.UNIT_HEAD, Role.LIAISON) else None
+    RoleAssignment.objects.create(person=person, role=role, unit=held_in, task_force=task_force)
     return user
 
 
 def scope_of(user) -> Scope:
     return Scope.of(Actor.for_user(user))
+
+
+CAST_USERS = ("office", "leader", "tf_lead", "tf_member", "other_tf", "reporter", "head", "co_reporter", "co_head",
+              "other_reporter", "outsider")
+
+
+def _make_cast(django_user_model, version) -> TaskForce:
+    """The cast's rows: two task forces (one driving T1) and one person per role; returns the T1 task force."""
+    lead_unit, co_unit, other_unit = (Unit.objects.get(name=name) for name in ("区商务局", "区协同办", "区文旅局"))
+    group = LeadingGroup.objects.get()
+    task_force = TaskForce.objects.create(leading_group=group, name="商圈建设专班", host_unit=lead_unit)
+    DrivenTask.objects.create(task_force=task_force, task=version.tasks.get(key="T1"))
+    other_force = TaskForce.objects.create(leading_group=group, name="文旅融合专班", host_unit=other_unit)
+    make_person(django_user_model, "office", Role.OFFICE_ADMIN)
+    make_person(django_user_model, "leader", Role.LEADER)
+    make_person(django_user_model, "tf_lead", Role.TASK_FORCE_LEAD, task_force=task_force)
+    make_person(django_user_model, "tf_member", Role.TASK_FORCE_MEMBER, task_force=task_force)
+    make_person(django_user_model, "other_tf", Role.TASK_FORCE_LEAD, task_force=other_force)
+    make_person(django_user_model, "reporter", Role.LIAISON, unit=lead_unit)
+    make_person(django_user_model, "head", Role.UNIT_HEAD, unit=lead_unit)
+    make_person(django_user_model, "co_reporter", Role.LIAISON, unit=co_unit)
+    make_person(django_user_model, "co_head", Role.UNIT_HEAD, unit=co_unit)
+    make_person(django_user_model, "other_reporter", Role.LIAISON, unit=other_unit)
+    django_user_model.objects.create_user("outsider", password="pass-123456")
+    return task_force
 
 
 class Cast:
@@ -36,21 +62,10 @@ class Cast:
         self.lead_unit = Unit.objects.get(name="区商务局")
         self.co_unit = Unit.objects.get(name="区协同办")
         self.other_unit = Unit.objects.get(name="区文旅局")
-        group = LeadingGroup.objects.get()
-        self.task_force = TaskForce.objects.create(leading_group=group, name="商圈建设专班", host_unit=self.lead_unit)
-        DrivenTask.objects.create(task_force=self.task_force, task=self.task)
-        other_force = TaskForce.objects.create(leading_group=group, name="文旅融合专班", host_unit=self.other_unit)
-        self.office = make_person(django_user_model, "office", Role.OFFICE_ADMIN)
-        self.leader = make_person(django_user_model, "leader", Role.LEADER)
-        self.tf_lead = make_person(django_user_model, "tf_lead", Role.TASK_FORCE_LEAD, task_force=self.task_force)
-        self.tf_member = make_person(django_user_model, "tf_member", Role.TASK_FORCE_MEMBER, task_force=self.task_force)
-        self.other_tf = make_person(django_user_model, "other_tf", Role.TASK_FORCE_LEAD, task_force=other_force)
-        self.reporter = make_person(django_user_model, "reporter", Role.LIAISON, unit=self.lead_unit)
-        self.head = make_person(django_user_model, "head", Role.UNIT_HEAD, unit=self.lead_unit)
-        self.co_reporter = make_person(django_user_model, "co_reporter", Role.LIAISON, unit=self.co_unit)
-        self.co_head = make_person(django_user_model, "co_head", Role.UNIT_HEAD, unit=self.co_unit)
-        self.other_reporter = make_person(django_user_model, "other_reporter", Role.LIAISON, unit=self.other_unit)
-        self.outsider = django_user_model.objects.create_user("outsider", password="pass-123456")
+        self.task_force = seeded_here("delivery-cast", lambda: _make_cast(django_user_model, version))
+        users = django_user_model.objects.in_bulk(CAST_USERS, field_name="username")
+        for name in CAST_USERS:
+            setattr(self, name, users[name])
 
     def scope(self, name: str) -> Scope:
         return scope_of(getattr(self, name))
@@ -72,6 +87,9 @@ def cast(xiqing_plan, django_user_model) -> Cast:
 
 @pytest.fixture
 def cycle(cast):
-    do_dispatch_plan(cast.version, scope=cast.scope("office"), on=TODAY)
-    cycle, _ = do_open_cycle(cast.version.plan, TODAY, scope=cast.scope("office"))
-    return cycle
+    """The plan dispatched and its current cycle open (replayed onto the same state where it can: core.testing.seed)."""
+    def dispatch_and_open():
+        do_dispatch_plan(cast.version, scope=cast.scope("office"), on=TODAY)
+        return do_open_cycle(cast.version.plan, TODAY, scope=cast.scope("office"))[0]
+
+    return seeded_here("delivery-cycle", dispatch_and_open)
