@@ -28,7 +28,7 @@ def _post_complaint(port: int) -> int:
 def test_two_servers_sharing_redis_enforce_one_rate_limit(production_var, tmp_path, launched):
     redis, url = servers.start_redis(tmp_path)
     launched.append(redis)
-    env = servers.production_env(production_var, ICCITY_REDIS_URL=url, ICCITY_WORKERS="2", ICCITY_THREADS="1")
+    env = servers.production_env(production_var, ICCITY_REDIS_URL=url, ICCITY_WORKERS="1", ICCITY_THREADS="1")
     first, port_a = servers.start_serve(env, tmp_path, "serve-a")
     launched.append(first)
     second, port_b = servers.start_serve(env, tmp_path, "serve-b")
