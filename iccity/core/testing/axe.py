@@ -36,3 +36,32 @@ def describe(violations: list[dict], limit: int = 5) -> str:
     """One line per violation, for assertion messages."""
     return "\n".join(f"{v['impact']} {v['id']} ({v['help']}): {', '.join(v['targets'][:limit])}"
                      f"{' …' if len(v['targets']) > limit else ''}" for v in violations)
+
+
+# The page's own content, without the per-request CSRF token, so two renderings of the same content compare equal.
+_MAIN_MARKUP = """() => { const main = document.querySelector('main'); if (!main) return null;
+  const copy = main.cloneNode(true);
+  copy.querySelectorAll('input[name=csrfmiddlewaretoken]').forEach(el => el.removeAttribute('value'));
+  return copy.outerHTML; }"""
+
+
+class AxeOncePerContent:
+    """axe over a walk of many pages, skipping a page whose <main> markup at this viewport width was already checked
+    in the walk (another role's menu often leads to the very same content). A role's first page is always checked,
+    so each role's header and menu are. Violations are collected, not raised, so one run lists everything."""
+
+    def __init__(self):
+        self.checked: set[tuple[int, int]] = set()
+        self.failures: list[str] = []
+        self.skipped = 0
+
+    def check(self, page, url: str, *, always: bool = False) -> None:
+        markup = page.evaluate(_MAIN_MARKUP)
+        key = (page.viewport_size["width"] if page.viewport_size else 0, hash(markup))
+        if markup is not None and key in self.checked and not always:
+            self.skipped += 1
+            return
+        self.checked.add(key)
+        found = axe_violations(page)
+        if found:
+            self.failures.append(f"{url}\n{describe(found)}")

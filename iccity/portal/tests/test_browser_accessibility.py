@@ -9,7 +9,6 @@ from iccity.core.testing.axe import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 NARROW = {"width": 360, "height": 780}
 DESKTOP = {"width": 1366, "height": 900}
 PUBLIC_PAGES = ["/public/", "/evaluation/public/", "/indicators/", "/events/", "/places/", "/complaints/new/",
@@ -87,17 +86,17 @@ def test_public_pages_pass_axe_and_fit_a_360px_phone(cast, live_server, page):
     plan = f"/plans/{cast.plan.slug}"
     pages = PUBLIC_PAGES + [f"{plan}/", f"{plan}/matrix/", "/surveys/2026h2/zhongbei/", f"/indicators/{indicator.code}/",
                             f"{plan}/tasks/{cast.tasks[0].key}/", f"{plan}/versions/", "/places/coverage/"]
-    for size in (PHONE, NARROW):
-        page.set_viewport_size(size)
-        for path in pages:
-            _check(page, live_server.url + path, found)
-            if size is NARROW:
-                width = page.evaluate("() => document.documentElement.scrollWidth")
-                if width > NARROW["width"]:
-                    overflow[path] = width
-                squeezed = page.evaluate(SQUEEZED)
-                if squeezed:
-                    overflow[path + " 挤成窄列"] = squeezed
+    # At 360 px, the narrowest phone we support; the menu walk (core/tests/test_browser_menu.py) runs axe over the
+    # public menu's pages on a 390 px phone, and the markup is the same at both widths.
+    page.set_viewport_size(NARROW)
+    for path in pages:
+        _check(page, live_server.url + path, found)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > NARROW["width"]:
+            overflow[path] = width
+        squeezed = page.evaluate(SQUEEZED)
+        if squeezed:
+            overflow[path + " 挤成窄列"] = squeezed
     assert not found, "\n\n".join(f"{where}\n{what}" for where, what in found.items())
     assert not overflow, f"页面在 360px 宽度下横向溢出：{overflow}"
 
