@@ -24,6 +24,7 @@ onto the very state it was recorded on; any fixture that changed a row first get
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,17 +74,18 @@ def _pks(model) -> set:
     return set(model._base_manager.values_list("pk", flat=True))
 
 
-def _is_clean(seed: Seed) -> bool:
+def _clean_type_ids(seed: Seed) -> dict[int, int] | None:
+    """The content type ids to replay with when the database is clean for ``seed`` (none of its rows there, every row
+    it points at there), else None."""
     for table in seed.tables:
         if table.model._base_manager.filter(pk__in=[row[0] for row in table.values[:50]]).exists():
-            return False
+            return None
     if not all(model._base_manager.filter(pk__in=pks).count() == len(pks) for model, pks in seed.outside.items()):
-        return False
+        return None
     try:
-        _type_ids(seed)
+        return _type_ids(seed)
     except ContentType.DoesNotExist:
-        return False
-    return True
+        return None
 
 
 def _is_content_type(f: models.Field) -> bool:
@@ -128,10 +130,9 @@ def _record(model, objs) -> _Table:
 def seeded(name: str, setup: Callable[[], models.Model]) -> models.Model:
     """Return what ``setup()`` returns, running it for real the first time and replaying its rows afterwards."""
     seed = _seeds.get(name)
-    if seed is not None and _is_clean(seed):
-        return _replay(seed)
+    type_ids = None if seed is None else _clean_type_ids(seed)
     if seed is not None:
-        return setup()
+        return setup() if type_ids is None else _replay(seed, type_ids)
     tables = _all_models()
     before = {model: _pks(model) for model in tables}
     result = setup()
@@ -160,11 +161,10 @@ def _type_ids(seed: Seed) -> dict[int, int]:
     return {old: current[natural] for old, natural in names.items()}
 
 
-def _replay(seed: Seed) -> models.Model:
+def _replay(seed: Seed, type_ids: dict[int, int]) -> models.Model:
     from iccity.core import clock
 
     now = clock.now()
-    type_ids = _type_ids(seed)
     # One transaction: foreign keys are checked at its end, when every row is in (transactional tests autocommit).
     with transaction.atomic():
         for table in seed.tables:
@@ -213,20 +213,16 @@ def seeded_here(name: str, setup: Callable[[], models.Model]) -> models.Model:
     time, replayed whenever the same state and time come again."""
     from iccity.core import clock
 
-    key = f"{name}@{clock.now().isoformat()}#{state_digest()}"
-    seed = _seeds.get(key)
-    if seed is not None and _is_clean(seed):
-        return _replay(seed)
-    return seeded(key, setup) if seed is None else setup()
+    return seeded(f"{name}@{clock.now().isoformat()}#{state_digest()}", setup)
 
 
+@functools.cache
 def _digest_queries() -> list[tuple[str, str, str]]:
-    """(label, count query, rows query) per table: every column but auto-set times and derived ones, by key."""
+    """(label, count query, rows query) per table: every column but auto-set times and derived ones, by key. The same
+    for the whole process (one database, one set of models)."""
     quote = connection.ops.quote_name
     out = []
-    for model in apps.get_models(include_auto_created=True):
-        if not model._meta.managed or model._meta.proxy or model._meta.label in NOT_COPIED:
-            continue
+    for model in _all_models():
         skip = DERIVED_COLUMNS.get(model._meta.label, set())
         columns = [quote(f.column) for f in model._meta.concrete_fields if not _is_auto_time(f) and f.name not in skip]
         table = quote(model._meta.db_table)

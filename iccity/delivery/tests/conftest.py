@@ -32,23 +32,22 @@ CAST_USERS = ("office", "leader", "tf_lead", "tf_member", "other_tf", "reporter"
               "other_reporter", "outsider")
 
 
-def _make_cast(django_user_model, version) -> TaskForce:
+def _make_cast(django_user_model, cast: Cast) -> TaskForce:
     """The cast's rows: two task forces (one driving T1) and one person per role; returns the T1 task force."""
-    lead_unit, co_unit, other_unit = (Unit.objects.get(name=name) for name in ("区商务局", "区协同办", "区文旅局"))
     group = LeadingGroup.objects.get()
-    task_force = TaskForce.objects.create(leading_group=group, name="商圈建设专班", host_unit=lead_unit)
-    DrivenTask.objects.create(task_force=task_force, task=version.tasks.get(key="T1"))
-    other_force = TaskForce.objects.create(leading_group=group, name="文旅融合专班", host_unit=other_unit)
+    task_force = TaskForce.objects.create(leading_group=group, name="商圈建设专班", host_unit=cast.lead_unit)
+    DrivenTask.objects.create(task_force=task_force, task=cast.task)
+    other_force = TaskForce.objects.create(leading_group=group, name="文旅融合专班", host_unit=cast.other_unit)
     make_person(django_user_model, "office", Role.OFFICE_ADMIN)
     make_person(django_user_model, "leader", Role.LEADER)
     make_person(django_user_model, "tf_lead", Role.TASK_FORCE_LEAD, task_force=task_force)
     make_person(django_user_model, "tf_member", Role.TASK_FORCE_MEMBER, task_force=task_force)
     make_person(django_user_model, "other_tf", Role.TASK_FORCE_LEAD, task_force=other_force)
-    make_person(django_user_model, "reporter", Role.LIAISON, unit=lead_unit)
-    make_person(django_user_model, "head", Role.UNIT_HEAD, unit=lead_unit)
-    make_person(django_user_model, "co_reporter", Role.LIAISON, unit=co_unit)
-    make_person(django_user_model, "co_head", Role.UNIT_HEAD, unit=co_unit)
-    make_person(django_user_model, "other_reporter", Role.LIAISON, unit=other_unit)
+    make_person(django_user_model, "reporter", Role.LIAISON, unit=cast.lead_unit)
+    make_person(django_user_model, "head", Role.UNIT_HEAD, unit=cast.lead_unit)
+    make_person(django_user_model, "co_reporter", Role.LIAISON, unit=cast.co_unit)
+    make_person(django_user_model, "co_head", Role.UNIT_HEAD, unit=cast.co_unit)
+    make_person(django_user_model, "other_reporter", Role.LIAISON, unit=cast.other_unit)
     django_user_model.objects.create_user("outsider", password="pass-123456")
     return task_force
 
@@ -62,7 +61,7 @@ class Cast:
         self.lead_unit = Unit.objects.get(name="区商务局")
         self.co_unit = Unit.objects.get(name="区协同办")
         self.other_unit = Unit.objects.get(name="区文旅局")
-        self.task_force = seeded_here("delivery-cast", lambda: _make_cast(django_user_model, version))
+        self.task_force = seeded_here("delivery-cast", lambda: _make_cast(django_user_model, self))
         users = django_user_model.objects.in_bulk(CAST_USERS, field_name="username")
         for name in CAST_USERS:
             setattr(self, name, users[name])
